@@ -1,0 +1,27 @@
+"""The rule registry: one explicit tuple of every rule, in catalogue order."""
+
+from __future__ import annotations
+
+from emailiac.rules import dkim, dmarc, identity, logging, mtasts, network, passwords, ses, spf, tls
+from emailiac.rules.base import Rule
+
+__all__ = ["ALL_RULES", "Rule", "rule_by_id"]
+
+ALL_RULES: tuple[Rule, ...] = (
+    *spf.RULES,
+    *dmarc.RULES,
+    *dkim.RULES,
+    *mtasts.RULES,
+    *ses.RULES,
+    *tls.RULES,
+    *network.RULES,
+    *identity.RULES,
+    *passwords.RULES,
+    *logging.RULES,
+)
+
+_BY_ID = {rule.id: rule for rule in ALL_RULES}
+
+
+def rule_by_id(rule_id: str) -> Rule | None:
+    return _BY_ID.get(rule_id.upper())
