@@ -226,11 +226,11 @@ def load_baseline_data(name_or_path: str) -> dict[str, Any]:
         if not path.is_file():
             known = ", ".join(BUILTIN_PROFILES)
             raise BaselineError(f"{name_or_path}: no such baseline file or built-in profile ({known})")
-    data = _read_yaml(path)
-    problems = validate_baseline_data(data, str(path))
+    raw = _read_yaml(path)
+    problems = validate_baseline_data(raw, str(path))
     if problems:
         raise BaselineError("\n".join(problems))
-    assert isinstance(data, dict)
+    data: dict[str, Any] = dict(raw)
     parent = data.pop("extends", None if path.parent == _PROFILE_DIR else "default")
     if parent and parent != data.get("name"):
         data = _merge(load_baseline_data(parent), data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar
 
 __all__ = [
     "FACT_TYPES",
@@ -210,6 +210,8 @@ class ListenerTls:
     protocol: str | Unknown  # HTTPS, TLS, HTTP, TCP...
     port: int | Unknown
     ssl_policy: str | Unknown | None
+    # A plaintext listener whose every default action redirects to HTTPS serves nothing in the clear.
+    redirects_to_https: bool | Unknown = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +268,7 @@ class RoleAssignment:
     permanent: bool | Unknown
     user_type: str | Unknown | None = None  # Member | Guest (live)
     on_premises_synced: bool | Unknown | None = None
+    role_name: str | Unknown | None = None  # display name, when the role is named rather than given by ID
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,30 +328,30 @@ class LogExport:
     categories: tuple[str, ...] | Unknown
 
 
-Fact = Union[
-    DnsZone,
-    DnsRecord,
-    MailDomain,
-    SesIdentity,
-    SesDkim,
-    SesMailFrom,
-    SesIdentityPolicy,
-    SesConfigSet,
-    SesEventDestination,
-    ReceiptRule,
-    FirewallRule,
-    ListenerTls,
-    ThreatDetection,
-    ConditionalAccessPolicy,
-    SecurityDefaults,
-    RoleAssignment,
-    IamPolicy,
-    PasswordPolicy,
-    RootAccount,
-    DirectoryDomain,
-    AuditTrail,
-    LogExport,
-]
+Fact = (
+    DnsZone
+    | DnsRecord
+    | MailDomain
+    | SesIdentity
+    | SesDkim
+    | SesMailFrom
+    | SesIdentityPolicy
+    | SesConfigSet
+    | SesEventDestination
+    | ReceiptRule
+    | FirewallRule
+    | ListenerTls
+    | ThreatDetection
+    | ConditionalAccessPolicy
+    | SecurityDefaults
+    | RoleAssignment
+    | IamPolicy
+    | PasswordPolicy
+    | RootAccount
+    | DirectoryDomain
+    | AuditTrail
+    | LogExport
+)
 
 FACT_TYPES: dict[str, type[Any]] = {
     t.__name__: t

@@ -39,7 +39,7 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (expected one of {names})") from None
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     FAIL = "fail"
     PASS = "pass"
     NOT_ASSESSED = "not_assessed"

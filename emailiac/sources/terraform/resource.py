@@ -76,8 +76,8 @@ class TfResource:
     address: str  # module.mail.aws_route53_record.dkim["abc"]
     module: str  # "" for the root module, else "module.mail" (instance keys included)
     file: str
-    line: int
-    end_line: int
+    line: int | None  # None for plan JSON, which has no positions
+    end_line: int | None
     body: Body
     key: int | str | Unknown | None = None  # count index or for_each key
 

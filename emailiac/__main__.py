@@ -1,0 +1,3 @@
+from emailiac.cli import main
+
+main()

@@ -1,0 +1,261 @@
+"""The `emailiac` command line. Heavy modules are imported inside commands so start-up stays fast."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from emailiac import __version__
+
+if TYPE_CHECKING:
+    from emailiac.baseline import Baseline
+    from emailiac.config import Config
+    from emailiac.result import Result
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="emailiac",
+    help="Harden email infrastructure where it is defined (Terraform) and where it runs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+baseline_app = typer.Typer(help="Show and validate baselines.", no_args_is_help=True)
+app.add_typer(baseline_app, name="baseline")
+
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
+
+
+class UsageError(Exception):
+    """A user error: printed as one line, exit code 2."""
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"emailiac: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"emailiac {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """emailiac reads Terraform, AWS, Microsoft 365 and DNS settings and says what is weak and how to fix it."""
+
+
+def _load_config(config_path: Path | None) -> Config:
+    from emailiac.config import ConfigError, find_config, load_config
+
+    try:
+        return load_config(config_path or find_config(Path.cwd()))
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+def _load_baseline(name: str) -> Baseline:
+    from emailiac.baseline import BaselineError, load_baseline
+
+    try:
+        return load_baseline(name)
+    except BaselineError as exc:
+        _fail(str(exc))
+
+
+def _use_color(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
+
+
+def _parse_vars(values: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            _fail(f"--var {item!r} must be NAME=VALUE")
+        out[name.strip()] = value
+    return out
+
+
+def emit_reports(result: Result, formats: list[str], outputs: list[Path], *, no_color: bool, verbose: bool) -> None:
+    """Render each requested format; the i-th --output goes with the i-th --format, the rest to stdout."""
+    from emailiac.atomic import write_atomic
+    from emailiac.report import REPORTERS, ReportOptions
+    from emailiac.rules import ALL_RULES
+
+    formats = formats or ["text"]
+    for fmt in formats:
+        if fmt not in REPORTERS:
+            _fail(f"unknown format {fmt!r} (choose from {', '.join(sorted(REPORTERS))})")
+    if len(outputs) > len(formats):
+        _fail("more --output files than --format options")
+    for i, fmt in enumerate(formats):
+        target = outputs[i] if i < len(outputs) else None
+        options = ReportOptions(
+            tool_version=__version__,
+            color=target is None and fmt == "text" and _use_color(no_color),
+            show_passes=verbose,
+            show_not_assessed=verbose,
+            base_dir=Path.cwd(),
+            home_dir=Path.home(),
+            rules={r.id: r for r in ALL_RULES},
+        )
+        text = REPORTERS[fmt](result, options)
+        if target is None:
+            sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+        else:
+            try:
+                write_atomic(target, text)
+            except OSError as exc:
+                _fail(f"{target}: cannot write report: {exc.strerror}")
+
+
+def _exit_for(result: Result, fail_on: str, allow_partial: bool) -> NoReturn:
+    from emailiac.result import Severity
+
+    try:
+        threshold = Severity.parse(fail_on)
+    except ValueError as exc:
+        _fail(str(exc))
+    for error in result.errors:
+        typer.echo(f"{error}", err=True)
+    raise typer.Exit(result.exit_code(threshold, allow_partial))
+
+
+FormatOpt = Annotated[
+    list[str], typer.Option("--format", "-f", help=f"Report format, repeatable: {', '.join(FORMATS)}.")
+]
+OutputOpt = Annotated[
+    list[Path], typer.Option("--output", "-o", help="Write the matching --format to this file (atomically).")
+]
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Terraform directories or files, plan JSON, or a saved inventory.")
+    ],
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", "-b", help="default, scuba, hipaa or a YAML file.")
+    ] = None,
+    fmt: FormatOpt = [],  # noqa: B006 - typer reads the default
+    output: OutputOpt = [],  # noqa: B006
+    fail_on: Annotated[str | None, typer.Option(help="Lowest severity that fails the run (exit 1).")] = None,
+    var_file: Annotated[list[Path], typer.Option("--var-file", help="A .tfvars file, repeatable.")] = [],  # noqa: B006
+    var: Annotated[list[str], typer.Option("--var", help="NAME=VALUE, repeatable.")] = [],  # noqa: B006
+    select: Annotated[list[str], typer.Option("--rule", help="Run only these rules, repeatable.")] = [],  # noqa: B006
+    skip: Annotated[list[str], typer.Option("--skip", help="Skip these rules, repeatable.")] = [],  # noqa: B006
+    exclude: Annotated[list[str], typer.Option("--exclude", help="Path glob to leave out, repeatable.")] = [],  # noqa: B006
+    allow_partial: Annotated[bool, typer.Option(help="Exit 0/1 even when something could not be assessed.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Parser processes (default: cores).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list passes and not-assessed checks.")] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")] = False,
+    config: Annotated[
+        Path | None, typer.Option(help="Configuration file (default: .emailiac.yaml or pyproject.toml).")
+    ] = None,
+) -> None:
+    """Lint Terraform (or a plan / saved inventory) against a baseline."""
+    from emailiac.lint import LintOptions
+    from emailiac.lint import lint as run_lint
+    from emailiac.rules import rule_by_id
+
+    cfg = _load_config(config)
+    for rule_id in [*select, *skip, *cfg.select, *cfg.skip]:
+        if rule_by_id(rule_id) is None:
+            _fail(f"unknown rule {rule_id!r} (see `emailiac rules`)")
+    chosen = _load_baseline(baseline or cfg.baseline)
+    options = LintOptions(
+        var_files=tuple([*map(Path, cfg.var_files), *var_file]),
+        cli_vars=_parse_vars(var),
+        exclude=tuple([*cfg.exclude, *exclude]),
+        only=tuple(select or cfg.select),
+        skip=tuple([*cfg.skip, *skip]),
+        jobs=jobs,
+        cache=not no_cache,
+    )
+    result = run_lint(paths, chosen, options)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    emit_reports(result, fmt, output, no_color=no_color, verbose=verbose)
+    _exit_for(result, fail_on or cfg.fail_on, allow_partial or cfg.allow_partial)
+
+
+@app.command("rules")
+def list_rules(
+    family: Annotated[str | None, typer.Option(help="Only this family (spf, dmarc, network...).")] = None,
+) -> None:
+    """List every rule: ID, severity, sources, fix, title."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from emailiac.rules import ALL_RULES
+
+    table = Table(show_lines=False, box=None, pad_edge=False)
+    for column in ("ID", "Severity", "Sources", "Fix", "Title"):
+        table.add_column(column)
+    for rule in ALL_RULES:
+        if family and rule.family != family:
+            continue
+        table.add_row(rule.id, rule.severity.label, ",".join(s[0].upper() for s in rule.sources), rule.fix, rule.title)
+    Console(no_color=_use_color(False) is False, highlight=False).print(table)
+
+
+@app.command()
+def explain(rule_id: Annotated[str, typer.Argument(help="A rule ID, e.g. TLS001.")]) -> None:
+    """Explain a rule: what it checks, why, bad and good Terraform, references, controls."""
+    from emailiac.docs import explain_text
+    from emailiac.rules import rule_by_id
+
+    rule = rule_by_id(rule_id)
+    if rule is None:
+        _fail(f"unknown rule {rule_id!r} (see `emailiac rules`)")
+    typer.echo(explain_text(rule))
+
+
+@baseline_app.command("show")
+def baseline_show(
+    name: Annotated[str, typer.Argument(help="default, scuba, hipaa or a YAML file.")] = "default",
+) -> None:
+    """Print a baseline with every value resolved (what the rules will use)."""
+    import yaml
+
+    from emailiac.baseline import BaselineError, load_baseline_data
+
+    try:
+        data = load_baseline_data(name)
+    except BaselineError as exc:
+        _fail(str(exc))
+    typer.echo(yaml.safe_dump(data, sort_keys=False).rstrip())
+
+
+@baseline_app.command("validate")
+def baseline_validate(path: Annotated[Path, typer.Argument(help="A baseline YAML file.")]) -> None:
+    """Validate a baseline file against schemas/baseline.schema.json."""
+    _load_baseline(str(path))
+    typer.echo(f"{path}: valid")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("emailiac: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,388 @@
+"""Evaluate HCL expressions to Python values, with `Unknown` wherever Terraform would not know yet.
+
+Values: str, int, float, bool, None, list, dict, or Unknown (also inside lists and dicts). Nothing here
+raises for a bad configuration: a type error or an unsupported construct becomes an Unknown that says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from emailiac.model import Unknown, is_known
+from emailiac.sources.terraform.ast import (
+    BinOp,
+    Call,
+    Cond,
+    Expr,
+    ForExpr,
+    GetAttr,
+    Index,
+    Lit,
+    Name,
+    ObjectExpr,
+    Splat,
+    Template,
+    TupleExpr,
+    UnaryOp,
+)
+from emailiac.sources.terraform.functions import FUNCTIONS, FunctionError
+
+__all__ = ["Resolver", "evaluate", "merge_unknown", "to_string"]
+
+
+class Resolver(Protocol):
+    """Resolves the root of a reference (`var.x`, `local.y`, `aws_x.y`) in a module instance."""
+
+    def resolve(self, root: str, path: list[str], expr: Expr) -> tuple[Any, int]:
+        """Value of `root.path[0].path[1]...`; returns the value and how many path steps it consumed."""
+        ...
+
+
+def merge_unknown(*values: Any, reason: str | None = None) -> Unknown:
+    """One Unknown standing for several: the first reason, all refs."""
+    refs: list[str] = []
+    first: Unknown | None = None
+    for value in values:
+        for u in _unknowns(value):
+            if first is None:
+                first = u
+            refs.extend(r for r in u.refs if r not in refs)
+    text = reason or (first.reason if first is not None else "value is not known")
+    return Unknown(text, tuple(refs))
+
+
+def _unknowns(value: Any) -> list[Unknown]:
+    if isinstance(value, Unknown):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [u for v in value for u in _unknowns(v)]
+    if isinstance(value, dict):
+        return [u for v in value.values() for u in _unknowns(v)]
+    return []
+
+
+def to_string(value: Any) -> str | Unknown:
+    """Terraform's conversion of a primitive to a string."""
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    if value is None:
+        return Unknown("null value in a string template")
+    return Unknown("cannot use a list or object in a string template")
+
+
+def _number(value: Any) -> int | float | Unknown:
+    if isinstance(value, bool):
+        return Unknown("a bool is not a number")
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                return Unknown(f"{value!r} is not a number")
+    if isinstance(value, Unknown):
+        return value
+    return Unknown("value is not a number")
+
+
+def _bool(value: Any) -> bool | Unknown:
+    if isinstance(value, (bool, Unknown)):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    return Unknown("value is not a bool")
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return bool(a == b) and not isinstance(b, bool)
+    return type(a) is type(b) and bool(a == b)
+
+
+class _Evaluator:
+    def __init__(self, resolver: Resolver, scope: Mapping[str, Any]) -> None:
+        self.resolver = resolver
+        self.scope = scope  # for-expression variables
+
+    def ev(self, expr: Expr) -> Any:
+        method: Callable[[Any], Any] = getattr(self, f"e_{type(expr).__name__}")
+        return method(expr)
+
+    def e_Lit(self, expr: Lit) -> Any:
+        return expr.value
+
+    def e_Template(self, expr: Template) -> Any:
+        if expr.directive:
+            return Unknown("template directives (%{...}) are not evaluated")
+        values = [p if isinstance(p, str) else self.ev(p) for p in expr.parts]
+        # "${x}" alone yields x itself, not its string form (Terraform keeps the type).
+        if len(values) == 1 and not isinstance(expr.parts[0], str):
+            return values[0]
+        out: list[str] = []
+        pattern: list[str] = []
+        unknown: list[Unknown] = []
+        for value in values:
+            text = to_string(value)
+            if isinstance(text, Unknown):
+                unknown.append(text)
+                pattern.append("*")
+            else:
+                out.append(text)
+                pattern.append(text)
+        if unknown:
+            merged = merge_unknown(*unknown)
+            return Unknown(merged.reason, merged.refs, "".join(pattern))
+        return "".join(out)
+
+    def e_Name(self, expr: Name) -> Any:
+        if expr.name in self.scope:
+            return self.scope[expr.name]
+        value, _ = self.resolver.resolve(expr.name, [], expr)
+        return value
+
+    def _traversal(self, expr: Expr) -> tuple[Name, list[Any]] | None:
+        """A static reference chain `a.b[0].c` as its root name and steps (attribute names or index exprs)."""
+        steps: list[Any] = []
+        node = expr
+        while True:
+            if isinstance(node, GetAttr):
+                steps.append(node.name)
+                node = node.obj
+            elif isinstance(node, Index):
+                steps.append(node.key)
+                node = node.obj
+            else:
+                break
+        if isinstance(node, Name):
+            steps.reverse()
+            return node, steps
+        return None
+
+    def _reference(self, expr: GetAttr | Index) -> Any:
+        chain = self._traversal(expr)
+        if chain is None:
+            base = self.ev(expr.obj)
+            return self._step(base, expr.name if isinstance(expr, GetAttr) else self.ev(expr.key))
+        root, steps = chain
+        if root.name in self.scope:
+            value = self.scope[root.name]
+            consumed = 0
+        else:
+            names = [s for s in _leading_names(steps)]
+            value, consumed = self.resolver.resolve(root.name, names, expr)
+        for step in steps[consumed:]:
+            value = self._step(value, step if isinstance(step, str) else self.ev(step))
+        return value
+
+    e_GetAttr = _reference
+    e_Index = _reference
+
+    def _step(self, value: Any, key: Any) -> Any:
+        if isinstance(value, Unknown):
+            return value
+        if isinstance(key, Unknown):
+            return merge_unknown(key)
+        if isinstance(value, Mapping):
+            if isinstance(key, (int, float)) and not isinstance(key, bool):
+                key = to_string(key)
+            if key in value:
+                return value[key]
+            getter = getattr(value, "missing", None)
+            if getter is not None:
+                return getter(key)
+            return Unknown(f"no attribute or key {key!r}")
+        if isinstance(value, list):
+            index = _number(key)
+            if isinstance(index, Unknown):
+                return index
+            if not float(index).is_integer() or not 0 <= int(index) < len(value):
+                return Unknown(f"index {key!r} out of range")
+            return value[int(index)]
+        if value is None:
+            return Unknown("attribute of a null value")
+        return Unknown(f"cannot index a {type(value).__name__}")
+
+    def e_Splat(self, expr: Splat) -> Any:
+        base = self.ev(expr.obj)
+        if isinstance(base, Unknown):
+            return base
+        if base is None:
+            return []
+        items = base if isinstance(base, list) else list(base.values()) if isinstance(base, Mapping) else [base]
+        out = []
+        for item in items:
+            value = item
+            for kind, arg in expr.ops:
+                value = self._step(value, arg if kind == "attr" else self.ev(arg))
+            out.append(value)
+        return out
+
+    def e_Call(self, expr: Call) -> Any:
+        fn = FUNCTIONS.get(expr.name)
+        if expr.name == "try":
+            return self._try(expr)
+        if expr.name == "can":
+            value = self.ev(expr.args[0]) if expr.args else None
+            return merge_unknown(value) if isinstance(value, Unknown) else _can(value)
+        args = [self.ev(a) for a in expr.args]
+        if expr.expand_last and args:
+            last = args.pop()
+            if isinstance(last, Unknown):
+                return last
+            if not isinstance(last, list):
+                return Unknown(f"{expr.name}(...): the expanded argument is not a list")
+            args.extend(last)
+        if fn is None:
+            return Unknown(f"function {expr.name}() is not evaluated")
+        if not fn.accepts_unknown and not all(is_known(a) for a in args):
+            return merge_unknown(*args)
+        try:
+            return fn.impl(*args)
+        except FunctionError as exc:
+            return Unknown(f"{expr.name}(): {exc}")
+        except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, AttributeError) as exc:
+            return Unknown(f"{expr.name}() failed: {exc}")
+
+    def _try(self, expr: Call) -> Any:
+        for arg in expr.args:
+            value = self.ev(arg)
+            if isinstance(value, Unknown):
+                if value.refs:  # genuinely unknown (after apply): try() cannot decide either
+                    return value
+                continue  # an error: try the next
+            return value
+        return Unknown("try(): no argument could be evaluated")
+
+    def e_TupleExpr(self, expr: TupleExpr) -> Any:
+        return [self.ev(item) for item in expr.items]
+
+    def e_ObjectExpr(self, expr: ObjectExpr) -> Any:
+        out: dict[str, Any] = {}
+        for key_expr, value_expr in expr.items:
+            key = to_string(self.ev(key_expr))
+            if isinstance(key, Unknown):
+                return Unknown(f"object key is not known ({key.reason})", key.refs)
+            out[key] = self.ev(value_expr)
+        return out
+
+    def e_UnaryOp(self, expr: UnaryOp) -> Any:
+        value = self.ev(expr.operand)
+        if expr.op == "!":
+            b = _bool(value)
+            return b if isinstance(b, Unknown) else not b
+        n = _number(value)
+        return n if isinstance(n, Unknown) else -n
+
+    def e_BinOp(self, expr: BinOp) -> Any:
+        op = expr.op
+        left = self.ev(expr.left)
+        if op in ("&&", "||"):
+            lb = _bool(left)
+            # Short-circuit only on a known deciding value: `false && unknown` is false.
+            if not isinstance(lb, Unknown) and ((op == "&&" and not lb) or (op == "||" and lb)):
+                return lb
+            rb = _bool(self.ev(expr.right))
+            if isinstance(rb, Unknown):
+                return rb
+            if isinstance(lb, Unknown):
+                return rb if (op == "&&" and not rb) or (op == "||" and rb) else lb
+            return rb
+        right = self.ev(expr.right)
+        if op in ("==", "!="):
+            if not is_known(left) or not is_known(right):
+                return merge_unknown(left, right)
+            equal = _equal(left, right)
+            return equal if op == "==" else not equal
+        a, b = _number(left), _number(right)
+        if isinstance(a, Unknown) or isinstance(b, Unknown):
+            return merge_unknown(a, b)
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        if op == "/":
+            return Unknown("division by zero") if b == 0 else _tidy(a / b)
+        if op == "%":
+            return Unknown("division by zero") if b == 0 else a % b
+        return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
+
+    def e_Cond(self, expr: Cond) -> Any:
+        cond = _bool(self.ev(expr.cond))
+        if isinstance(cond, Unknown):
+            then, other = self.ev(expr.then), self.ev(expr.other)
+            if is_known(then) and is_known(other) and then == other:
+                return then
+            return Unknown(f"condition is not known ({cond.reason})", cond.refs)
+        return self.ev(expr.then if cond else expr.other)
+
+    def e_ForExpr(self, expr: ForExpr) -> Any:
+        coll = self.ev(expr.collection)
+        if isinstance(coll, Unknown):
+            return coll
+        if isinstance(coll, Mapping):
+            pairs = list(coll.items())
+        elif isinstance(coll, list):
+            pairs = list(enumerate(coll))
+        else:
+            return Unknown("for expression over a value that is not a collection")
+        results: list[Any] = []
+        obj: dict[str, Any] = {}
+        for key, value in pairs:
+            scope = dict(self.scope)
+            scope[expr.value_var] = value
+            if expr.key_var:
+                scope[expr.key_var] = key
+            inner = _Evaluator(self.resolver, scope)
+            if expr.cond is not None:
+                keep = _bool(inner.ev(expr.cond))
+                if isinstance(keep, Unknown):
+                    return keep
+                if not keep:
+                    continue
+            item = inner.ev(expr.value_expr)
+            if expr.key_expr is None:
+                results.append(item)
+                continue
+            k = to_string(inner.ev(expr.key_expr))
+            if isinstance(k, Unknown):
+                return Unknown(f"for expression key is not known ({k.reason})", k.refs)
+            if expr.grouping:
+                obj.setdefault(k, []).append(item)
+            elif k in obj:
+                return Unknown(f"for expression produced duplicate key {k!r}")
+            else:
+                obj[k] = item
+        return results if expr.key_expr is None else obj
+
+
+def _leading_names(steps: list[Any]) -> list[str]:
+    out = []
+    for step in steps:
+        if not isinstance(step, str):
+            break
+        out.append(step)
+    return out
+
+
+def _tidy(value: float) -> int | float:
+    return int(value) if value.is_integer() else value
+
+
+def _can(value: Any) -> bool:
+    return not isinstance(value, Unknown)
+
+
+def evaluate(expr: Expr, resolver: Resolver, scope: Mapping[str, Any] | None = None) -> Any:
+    return _Evaluator(resolver, scope or {}).ev(expr)

@@ -1,0 +1,227 @@
+"""Load Terraform from paths: find root modules, parse their files, follow local modules, expand resources."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+from emailiac.model import Note, Unknown
+from emailiac.result import InputError, Suppression
+from emailiac.sources.terraform.ast import Block, HclFile
+from emailiac.sources.terraform.files import ParsedFile, parse_file
+from emailiac.sources.terraform.module import ModuleInstance, ModuleSource, _key_text, module_inputs
+from emailiac.sources.terraform.resource import TfResource
+from emailiac.sources.terraform.variables import collect_root_values, convert_to_type
+
+__all__ = ["Loader", "TerraformLoad", "discover_roots", "load_terraform"]
+
+_MAX_MODULE_DEPTH = 16
+_LOCAL_SOURCE = re.compile(r'\bsource\s*=\s*"(\.\.?/[^"]*)"')
+_SKIP_DIRS = {".terraform", ".git", "node_modules", ".terragrunt-cache"}
+
+ParseMany = Callable[[list[Path]], list[ParsedFile]]
+
+
+def _parse_serial(paths: list[Path]) -> list[ParsedFile]:
+    return [parse_file(p) for p in paths]
+
+
+@dataclass
+class TerraformLoad:
+    resources: list[TfResource] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # every file read
+
+
+def _tf_files(directory: Path) -> list[Path]:
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError:
+        return []
+    return [p for p in entries if p.is_file() and (p.name.endswith(".tf") or p.name.endswith(".tf.json"))]
+
+
+def _excluded(path: Path, exclude: Sequence[str]) -> bool:
+    text = path.as_posix()
+    return any(fnmatch(text, pat) or fnmatch(path.name, pat) or f"/{pat.strip('/')}/" in f"/{text}/" for pat in exclude)
+
+
+def discover_roots(directory: Path, exclude: Sequence[str] = ()) -> list[Path]:
+    """Directories under `directory` holding Terraform files that no other found directory calls as a module."""
+    found: list[Path] = []
+    for current, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        here = Path(current)
+        if _excluded(here, exclude):
+            dirs[:] = []
+            continue
+        if any(f.endswith((".tf", ".tf.json")) for f in files):
+            found.append(here)
+    called: set[Path] = set()
+    for root in found:
+        for path in _tf_files(root):
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for match in _LOCAL_SOURCE.finditer(text):
+                called.add((root / match.group(1)).resolve())
+    return [r for r in found if r.resolve() not in called]
+
+
+class ParseStore:
+    """Parsed files shared by every root of a run; each file is parsed and reported once."""
+
+    def __init__(self, parse_many: ParseMany, result: TerraformLoad) -> None:
+        self.parse_many = parse_many
+        self.result = result
+        self._parsed: dict[Path, ParsedFile] = {}
+
+    def get(self, paths: list[Path]) -> list[ParsedFile]:
+        todo = [p for p in dict.fromkeys(paths) if p.resolve() not in self._parsed]
+        for p, parsed in zip(todo, self.parse_many(todo), strict=True):
+            self._parsed[p.resolve()] = parsed
+            self.result.files.append(parsed.path)
+            if parsed.error:
+                self.result.errors.append(parsed.error)
+            self.result.suppressions.extend(parsed.suppressions)
+            self.result.warnings.extend(parsed.warnings)
+        return [self._parsed[p.resolve()] for p in paths]
+
+
+class Loader:
+    def __init__(self, root_dir: Path, store: ParseStore, result: TerraformLoad) -> None:
+        self.root_dir = root_dir
+        self.store = store
+        self.result = result
+        self._sources: dict[Path, ModuleSource] = {}
+
+    def files_of(self, directory: Path) -> list[HclFile]:
+        return [p.hcl for p in self.store.get(_tf_files(directory)) if p.hcl is not None]
+
+    def source(self, directory: Path) -> ModuleSource:
+        key = directory.resolve()
+        if key not in self._sources:
+            self._sources[key] = ModuleSource.from_files(directory, self.files_of(directory))
+        return self._sources[key]
+
+    def instantiate_child(self, parent: ModuleInstance, block: Block, file: str) -> Any:
+        name = block.labels[0]
+        address = parent.prefix(f"module.{name}")
+        src_attr = block.body.attribute("source")
+        src = parent.eval(src_attr.expr) if src_attr else None
+        if not isinstance(src, str):
+            reason = f"{address}: module source is not a literal string"
+            self.result.notes.append(Note(address, reason, file, block.pos.line))
+            return Unknown(reason, (address,))
+        if not src.startswith(("./", "../")):
+            reason = f"remote module source {src!r} is not followed; its resources are not assessed"
+            self.result.notes.append(Note(address, reason, file, block.pos.line))
+            return Unknown(f"{address} comes from a remote module ({src})", (address,))
+        directory = Path(os.path.normpath(parent.source.dir / src))
+        if not directory.is_dir():
+            self.result.errors.append(InputError(f"module source {src!r} does not exist", file, block.pos.line))
+            return Unknown(f"{address}: module source {src!r} does not exist")
+        if parent.depth >= _MAX_MODULE_DEPTH:
+            self.result.errors.append(
+                InputError("modules nest too deeply (a module calling itself?)", file, block.pos.line)
+            )
+            return Unknown(f"{address}: modules nest too deeply")
+        child_src = self.source(directory)
+        expansion = parent.expansion(block, address)
+        if isinstance(expansion, Unknown):
+            self.result.notes.append(Note(address, f"{expansion.reason}; module not expanded", file, block.pos.line))
+            return expansion
+        if expansion is None:
+            inputs = module_inputs(parent, block, {}, child_src)
+            return ModuleInstance(self, child_src, address, inputs, parent.depth + 1)
+        instances = [
+            (
+                key,
+                ModuleInstance(
+                    self,
+                    child_src,
+                    f"{address}{_key_text(key)}",
+                    module_inputs(parent, block, scope, child_src),
+                    parent.depth + 1,
+                ),
+            )
+            for key, scope in expansion
+        ]
+        if block.body.attribute("count") is not None:
+            return [inst for _, inst in instances]
+        return dict(instances)
+
+
+def _root_inputs(source: ModuleSource, values: Mapping[str, Any]) -> dict[str, Any]:
+    inputs: dict[str, Any] = {}
+    for name, block in source.variables.items():
+        type_attr = block.body.attribute("type")
+        type_name = getattr(type_attr.expr, "name", "any") if type_attr else "any"
+        if name in values:
+            inputs[name] = convert_to_type(values[name], type_name)
+            continue
+        default = block.body.attribute("default")
+        if default is not None:
+            from emailiac.sources.terraform.evaluate import evaluate
+            from emailiac.sources.terraform.variables import _NoReferences
+
+            inputs[name] = evaluate(default.expr, _NoReferences())
+    return inputs
+
+
+def load_root(
+    root: Path,
+    result: TerraformLoad,
+    store: ParseStore,
+    *,
+    var_files: Sequence[Path] = (),
+    cli_vars: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> None:
+    loader = Loader(root, store, result)
+    source = loader.source(root)
+    values = collect_root_values(root, source.variables, var_files=var_files, cli_vars=cli_vars, env=env)
+    result.errors.extend(values.errors)
+    instance = ModuleInstance(loader, source, "", _root_inputs(source, values.values))
+    result.resources.extend(instance.expand(result.notes))
+
+
+def load_terraform(
+    paths: Sequence[Path],
+    *,
+    var_files: Sequence[Path] = (),
+    cli_vars: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
+    exclude: Sequence[str] = (),
+    parse_many: ParseMany | None = None,
+) -> TerraformLoad:
+    """Load every root module named by `paths` (directories, or .tf files whose directory is the module)."""
+    result = TerraformLoad()
+    roots: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            roots.extend([path] if _tf_files(path) else discover_roots(path, exclude))
+        elif path.is_file():
+            roots.append(path.parent)
+        else:
+            result.errors.append(InputError("no such file or directory", str(path)))
+    seen: set[Path] = set()
+    store = ParseStore(parse_many or _parse_serial, result)
+    # Parse every file of every root at once so a worker pool sees the whole batch.
+    store.get([p for r in roots for p in _tf_files(r)])
+    for root in roots:
+        key = root.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        load_root(root, result, store, var_files=var_files, cli_vars=cli_vars, env=env or os.environ)
+    return result
