@@ -50,3 +50,13 @@ def multiple_records_problem(kind: str, records: list[str], consequence: str) ->
             f"{len(records)} {kind} records are published at one name; {consequence}",
         ),
     )
+
+
+def sorted_problems(problems: list[Problem]) -> tuple[Problem, ...]:
+    """Positioned problems in record order, then record-level ones."""
+    return tuple(sorted(problems, key=lambda p: (p.position is None, p.position or 0)))
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """Shorten a term for a message; keys and long URIs would drown the point."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
