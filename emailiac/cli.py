@@ -14,7 +14,7 @@ from emailiac import __version__
 if TYPE_CHECKING:
     from emailiac.baseline import Baseline
     from emailiac.config import Config
-    from emailiac.result import Result
+    from emailiac.result import Result, Severity
 
 __all__ = ["app", "main"]
 
@@ -90,13 +90,16 @@ def _parse_vars(values: list[str]) -> dict[str, str]:
     return out
 
 
-def emit_reports(result: Result, formats: list[str], outputs: list[Path], *, no_color: bool, verbose: bool) -> None:
-    """Render each requested format; the i-th --output goes with the i-th --format, the rest to stdout."""
+def emit_reports(result: Result, formats: list[str], outputs: list[Path], *, no_color: bool, verbose: bool) -> bool:
+    """Render each requested format; the i-th --output goes with the i-th --format, the rest to stdout.
+
+    Returns whether a text report (which lists input errors itself) went to the terminal."""
     from emailiac.atomic import write_atomic
-    from emailiac.report import REPORTERS, ReportOptions
+    from emailiac.report import REPORTERS, ReportOptions, rules_by_id
     from emailiac.rules import ALL_RULES
 
     formats = formats or ["text"]
+    text_on_stdout = False
     for fmt in formats:
         if fmt not in REPORTERS:
             _fail(f"unknown format {fmt!r} (choose from {', '.join(sorted(REPORTERS))})")
@@ -111,28 +114,27 @@ def emit_reports(result: Result, formats: list[str], outputs: list[Path], *, no_
             show_not_assessed=verbose,
             base_dir=Path.cwd(),
             home_dir=Path.home(),
-            rules={r.id: r for r in ALL_RULES},
+            rules=rules_by_id(ALL_RULES),
         )
         text = REPORTERS[fmt](result, options)
         if target is None:
+            text_on_stdout = text_on_stdout or fmt == "text"
             sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
         else:
             try:
                 write_atomic(target, text)
             except OSError as exc:
                 _fail(f"{target}: cannot write report: {exc.strerror}")
+    return text_on_stdout
 
 
-def _exit_for(result: Result, fail_on: str, allow_partial: bool) -> NoReturn:
+def _severity(text: str) -> Severity:
     from emailiac.result import Severity
 
     try:
-        threshold = Severity.parse(fail_on)
+        return Severity.parse(text)
     except ValueError as exc:
-        _fail(str(exc))
-    for error in result.errors:
-        typer.echo(f"{error}", err=True)
-    raise typer.Exit(result.exit_code(threshold, allow_partial))
+        _fail(f"--fail-on: {exc}")
 
 
 FormatOpt = Annotated[
@@ -187,11 +189,14 @@ def lint(
         jobs=jobs,
         cache=not no_cache,
     )
+    threshold = _severity(fail_on or cfg.fail_on)
     result = run_lint(paths, chosen, options)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    emit_reports(result, fmt, output, no_color=no_color, verbose=verbose)
-    _exit_for(result, fail_on or cfg.fail_on, allow_partial or cfg.allow_partial)
+    if not emit_reports(result, fmt, output, no_color=no_color, verbose=verbose):
+        for error in result.errors:
+            typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(result.exit_code(threshold, allow_partial or cfg.allow_partial))
 
 
 @app.command("rules")

@@ -26,7 +26,7 @@ from emailiac.sources.terraform.ast import (
     TupleExpr,
     UnaryOp,
 )
-from emailiac.sources.terraform.functions import FUNCTIONS, FunctionError
+from emailiac.sources.terraform.functions import FUNCTIONS, FunctionError, PartialJson
 
 __all__ = ["Resolver", "evaluate", "merge_unknown", "to_string"]
 
@@ -74,6 +74,8 @@ def to_string(value: Any) -> str | Unknown:
         return str(value)
     if value is None:
         return Unknown("null value in a string template")
+    if isinstance(value, PartialJson):
+        return merge_unknown(value)
     return Unknown("cannot use a list or object in a string template")
 
 

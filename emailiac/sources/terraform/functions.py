@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from emailiac.model import Unknown
+from emailiac.model import Unknown, is_known
 
-__all__ = ["FUNCTIONS", "Function", "FunctionError"]
+__all__ = ["FUNCTIONS", "Function", "FunctionError", "PartialJson"]
 
 
 class FunctionError(Exception):
@@ -241,8 +241,17 @@ def _jsondecode(text: Any) -> Any:
         raise FunctionError(f"invalid JSON: {exc}") from None
 
 
-def _jsonencode(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+class PartialJson(dict[str, Any]):
+    """jsonencode() of an object with unknown parts: kept as the object, so a policy document whose
+    Resource is known only after apply can still be judged on its known Principal and Action."""
+
+
+def _jsonencode(value: Any) -> Any:
+    if is_known(value):
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    if isinstance(value, dict):
+        return PartialJson(value)
+    return Unknown("jsonencode() of a value that is not fully known")
 
 
 def _keys(value: Any) -> Any:
@@ -432,7 +441,7 @@ FUNCTIONS: dict[str, Function] = {
     "strcontains": Function(lambda s, p: _str(p) in _str(s)),
     "regex": Function(_regex),
     "regexall": Function(lambda p, s: [m.group(0) for m in re.finditer(_str(p), _str(s))]),
-    "jsonencode": Function(_jsonencode),
+    "jsonencode": Function(_jsonencode, True),
     "jsondecode": Function(_jsondecode),
     "contains": Function(_contains),
     "distinct": Function(_distinct),

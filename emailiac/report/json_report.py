@@ -1,0 +1,122 @@
+"""The JSON report (schemas/report.schema.json): everything a run saw, in the engine's order.
+
+Keys are written in a fixed, meaningful order rather than sorted: `rule_id`, `severity`, `title` first reads
+better than alphabetical, and the order is just as deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from emailiac.model import Provenance
+from emailiac.report.common import display_path, summarize
+from emailiac.report.options import ReportOptions
+from emailiac.result import Evaluation, Finding, InputError, Result
+
+__all__ = ["render", "report_data"]
+
+TOOL_NAME = "emailiac"
+
+
+def _where(subject: Provenance, options: ReportOptions) -> dict[str, Any]:
+    return {
+        "source": subject.source,
+        "resource": subject.address,
+        "file": display_path(subject.file, options) if subject.file else None,
+        "line": subject.line,
+    }
+
+
+def _fix_data(finding: Finding) -> dict[str, Any] | None:
+    """The finding's fix as data ({title, applicability, edits, new_blocks, imports}), when there is one.
+
+    Nothing yet: fixes are computed by emailiac.fixes, which will supply this; the schema already has the
+    optional `fix` object so that reports stay valid when it does.
+    """
+    return None
+
+
+def _finding(finding: Finding, options: ReportOptions) -> dict[str, Any]:
+    ev = finding.evaluation
+    subject = ev.subject
+    data: dict[str, Any] = {
+        "rule_id": ev.rule_id,
+        "severity": ev.severity.label,
+        "title": finding.title,
+        "message": ev.message,
+        **_where(subject, options),
+        "end_line": subject.end_line,
+    }
+    if subject.region is not None:
+        data["region"] = subject.region
+    if subject.import_id is not None:
+        data["import_id"] = subject.import_id
+    data["fingerprint"] = ev.fingerprint
+    data["controls"] = list(finding.controls)
+    data["fix_hint"] = ev.fix_hint or None
+    fix = _fix_data(finding)
+    if fix is not None:
+        data["fix"] = fix
+    data["suppressed"] = finding.suppressed_by is not None
+    if finding.suppressed_by is not None:
+        suppression: dict[str, Any] = {
+            "reason": finding.suppressed_by.reason,
+            "line": finding.suppressed_by.line,
+        }
+        if finding.suppressed_by.until:
+            suppression["until"] = finding.suppressed_by.until
+        data["suppression"] = suppression
+    return data
+
+
+def _passed(ev: Evaluation, options: ReportOptions) -> dict[str, Any]:
+    return {"rule_id": ev.rule_id, **_where(ev.subject, options), "message": ev.message}
+
+
+def _not_assessed(ev: Evaluation, options: ReportOptions) -> dict[str, Any]:
+    return {
+        "rule_id": ev.rule_id,
+        **_where(ev.subject, options),
+        "reason": ev.message,
+        "out_of_scope": ev.out_of_scope,
+    }
+
+
+def _error(error: InputError, options: ReportOptions) -> dict[str, Any]:
+    return {
+        "message": error.message,
+        "file": display_path(error.file, options) if error.file else None,
+        "line": error.line,
+        "column": error.column,
+    }
+
+
+def report_data(result: Result, options: ReportOptions) -> dict[str, Any]:
+    summary = summarize(result)
+    return {
+        "tool": {"name": TOOL_NAME, "version": options.tool_version},
+        "baseline": result.baseline,
+        "sources": list(result.sources),
+        "rules_run": list(result.rules_run),
+        "summary": {
+            **summary.by_severity,
+            "findings": summary.findings,
+            "passed": summary.passed,
+            "not_assessed": summary.not_assessed,
+            "out_of_scope": summary.out_of_scope,
+            "suppressed": summary.suppressed,
+            "errors": summary.errors,
+            "warnings": summary.warnings,
+        },
+        # Suppressed findings are listed (flagged) so that waivers stay visible, but not counted above.
+        "findings": [_finding(f, options) for f in result.findings],
+        "passes": [_passed(e, options) for e in result.passes],
+        "not_assessed": [_not_assessed(e, options) for e in result.not_assessed],
+        "errors": [_error(e, options) for e in result.errors],
+        "warnings": list(result.warnings),
+    }
+
+
+def render(result: Result, options: ReportOptions) -> str:
+    return json.dumps(report_data(result, options), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,128 @@
+"""The terminal report: findings grouped by file, then errors, warnings and a one-line summary."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.text import Text
+
+from emailiac.report.common import (
+    error_location,
+    group_label,
+    location,
+    summarize,
+    summary_line,
+)
+from emailiac.report.options import ReportOptions
+from emailiac.result import Evaluation, Finding, InputError, Result, Severity
+
+__all__ = ["render"]
+
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold red",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+}
+
+
+def _console(buffer: io.StringIO, options: ReportOptions) -> Console:
+    # The environment is shut out (_environ={}) so that the output depends only on the options:
+    # NO_COLOR, COLUMNS, TERM and friends are the command line's business.
+    return Console(
+        file=buffer,
+        force_terminal=options.color,
+        no_color=not options.color,
+        color_system="standard" if options.color else None,
+        width=options.width,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        legacy_windows=False,
+        _environ={},
+    )
+
+
+def _finding_lines(findings: list[Finding], options: ReportOptions) -> list[Text]:
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(group_label(finding.evaluation.subject, options), []).append(finding)
+    line_width = max(len(_line(f.evaluation)) for f in findings)
+    severity_width = max(len(f.severity.name) for f in findings)
+    rule_width = max(len(f.rule_id) for f in findings)
+    indent = " " * (2 + line_width + 2)
+    lines: list[Text] = []
+    for label, members in groups.items():
+        lines.append(Text(label, style="bold"))
+        for finding in members:
+            ev = finding.evaluation
+            row = Text("  ")
+            row.append(_line(ev).rjust(line_width), style="dim")
+            row.append("  ")
+            row.append(finding.severity.name.ljust(severity_width), style=SEVERITY_STYLE[finding.severity])
+            row.append("  ")
+            row.append(ev.rule_id.ljust(rule_width), style="bold")
+            row.append("  ")
+            row.append(_one_line(ev.message))
+            if ev.subject.file is None:
+                row.append(f" ({ev.subject.address})", style="dim")
+            lines.append(row)
+            if ev.fix_hint:
+                lines.append(Text(f"{indent}fix: {ev.fix_hint}", style="green"))
+        lines.append(Text(""))
+    return lines
+
+
+def _one_line(text: str) -> str:
+    # A line break inside a message would break the columns.
+    return " ".join(text.splitlines())
+
+
+def _line(ev: Evaluation) -> str:
+    return str(ev.subject.line) if ev.subject.line is not None else "-"
+
+
+def _error_text(error: InputError, options: ReportOptions) -> str:
+    where = error_location(error, options)
+    message = _one_line(error.message)
+    return f"{where}: {message}" if where else message
+
+
+def _section(title: str, rows: list[Text], style: str = "bold") -> list[Text]:
+    return [Text(title, style=style), *rows, Text("")] if rows else []
+
+
+def _evaluation_rows(evaluations: list[Evaluation], options: ReportOptions, mark_scope: bool) -> list[Text]:
+    rows = []
+    for ev in evaluations:
+        row = Text(f"  {location(ev.subject, options)}  ")
+        row.append(ev.rule_id, style="bold")
+        row.append(f"  {_one_line(ev.message)}")
+        if mark_scope and ev.out_of_scope:
+            row.append(" (out of scope)", style="dim")
+        rows.append(row)
+    return rows
+
+
+def render(result: Result, options: ReportOptions) -> str:
+    summary = summarize(result)
+    lines: list[Text] = []
+    active = result.active_findings
+    if active:
+        lines += _finding_lines(active, options)
+    lines += _section("Errors", [Text(f"  {_error_text(e, options)}") for e in result.errors], "bold red")
+    lines += _section("Warnings", [Text(f"  {w}") for w in result.warnings], "bold yellow")
+    if options.show_not_assessed:
+        shown = [e for e in result.not_assessed if options.show_out_of_scope or not e.out_of_scope]
+        lines += _section("Not assessed", _evaluation_rows(shown, options, mark_scope=True))
+    if options.show_passes:
+        lines += _section("Passed", _evaluation_rows(result.passes, options, mark_scope=False))
+    style = "bold green" if summary.clean else "bold"
+    lines.append(Text(summary_line(summary), style=style))
+
+    buffer = io.StringIO()
+    console = _console(buffer, options)
+    for line in lines:
+        console.print(line, soft_wrap=True)
+    return buffer.getvalue()
