@@ -184,6 +184,9 @@ class _Converter:
 
     def _interpolation(self, source: str, offset: int) -> Expr:
         line = self.text.count("\n", 0, max(0, offset - self.base)) + self.base_line
+        simple = _simple_reference(source, offset, line + 1)
+        if simple is not None:
+            return simple
         return parse_expression(source, base=offset, base_line=line, full_text=self.text)
 
     def e_heredoc_template(self, node: Any) -> Expr:
@@ -350,6 +353,29 @@ def _precedence(operands: list[Expr], operators: list[str]) -> Expr:
     while ops:
         reduce()
     return out[0]
+
+
+_SIMPLE_REF = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\])*")
+_HEAD = re.compile(r"[A-Za-z_][\w-]*")
+_STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[(\d+)\]")
+
+
+def _simple_reference(source: str, offset: int, line: int) -> Expr | None:
+    """`var.x`, `each.value`, `aws_x.y.attr[0]` built directly: most interpolations are such references,
+    and a full parse of each costs more than the rest of the file's conversion."""
+    if not _SIMPLE_REF.fullmatch(source):
+        return None
+    head = _HEAD.match(source).group(0)  # type: ignore[union-attr]
+    if head in ("true", "false", "null"):
+        return None
+    expr: Expr = Name(head, Pos(offset, offset + len(head), line, line))
+    for step in _STEP.finditer(source, len(head)):
+        pos = Pos(offset, offset + step.end(), line, line)
+        if step.group(1) is not None:
+            expr = GetAttr(expr, step.group(1), pos)
+        else:
+            expr = Index(expr, Lit(int(step.group(2)), pos), pos)
+    return expr
 
 
 def _unescape_plain(raw: str, quoted: bool) -> str:
