@@ -37,9 +37,7 @@ def _suppression_for(ev: Evaluation, suppressions: Sequence[Suppression], today:
     return None
 
 
-def _suppression_warnings(
-    suppressions: Sequence[Suppression], known_ids: set[str], today: dt.date
-) -> list[str]:
+def _suppression_warnings(suppressions: Sequence[Suppression], known_ids: set[str], today: dt.date) -> list[str]:
     warnings = []
     for sup in suppressions:
         for rule_id in sup.rule_ids:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from pathlib import PurePath, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from urllib.parse import urlsplit
 
 from emailiac.model import Provenance
@@ -67,9 +68,16 @@ def relative_path(file: str, options: ReportOptions) -> str | None:
 
     A relative path that is not under base_dir is kept as it is: it is relative to where emailiac ran.
     """
+    # Reports name the same few files thousands of times; path arithmetic per mention was the
+    # largest cost of rendering a big report.
+    return _relative_path(file, options.base_dir)
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative_path(file: str, base_dir: Path | None) -> str | None:
     path = PurePath(file)
-    if options.base_dir is not None:
-        base = PurePath(options.base_dir)
+    if base_dir is not None:
+        base = PurePath(base_dir)
         if path.is_absolute() == base.is_absolute():
             try:
                 return path.relative_to(base).as_posix()
@@ -80,13 +88,18 @@ def relative_path(file: str, options: ReportOptions) -> str | None:
 
 def display_path(file: str, options: ReportOptions) -> str:
     """How a file is shown to people: relative to base_dir when inside it, home abbreviated to `~`."""
-    rel = relative_path(file, options)
+    return _display_path(file, options.base_dir, options.home_dir)
+
+
+@functools.lru_cache(maxsize=4096)
+def _display_path(file: str, base_dir: Path | None, home_dir: Path | None) -> str:
+    rel = _relative_path(file, base_dir)
     if rel is not None:
         return rel
     path = PurePath(file)
-    if path.is_absolute() and options.home_dir is not None:
+    if path.is_absolute() and home_dir is not None:
         try:
-            return (PurePosixPath("~") / path.relative_to(options.home_dir).as_posix()).as_posix()
+            return (PurePosixPath("~") / path.relative_to(home_dir).as_posix()).as_posix()
         except ValueError:
             pass
     return path.as_posix()

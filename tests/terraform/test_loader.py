@@ -329,3 +329,66 @@ def test_directory_without_terraform_discovers_roots_but_not_modules(tmp_path: P
     )
     got = resources(tmp_path)
     assert sorted(got) == ["aws_guardduty_detector.o", "module.m.aws_guardduty_detector.d"]
+
+
+def test_maps_iterate_in_lexical_key_order(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+variable "m" {
+  default = { b = 2, a = 1 }
+}
+resource "aws_security_group" "x" {
+  description = join(",", [for k, v in var.m : k])
+  dynamic "ingress" {
+    for_each = var.m
+    content { from_port = ingress.value }
+  }
+}
+"""
+        },
+    )
+    body = resources(tmp_path)["aws_security_group.x"].body
+    assert body.get("description") == "a,b"
+    assert [b.get("from_port") for b in body.blocks_of("ingress")] == [1, 2]
+
+
+def test_references_keep_the_instance_key_they_name(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+resource "azuread_directory_role" "r" {
+  for_each     = toset(["Global Administrator"])
+  display_name = each.value
+}
+resource "azuread_directory_role_assignment" "a" {
+  role_id = azuread_directory_role.r["Global Administrator"].template_id
+}
+"""
+        },
+    )
+    role_id = resources(tmp_path)["azuread_directory_role_assignment.a"].body.get("role_id")
+    assert isinstance(role_id, Unknown)
+    assert role_id.refs == ('azuread_directory_role.r["Global Administrator"].template_id',)
+
+
+def test_jsonencode_keeps_objects_with_unknown_parts(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+resource "aws_ses_domain_identity" "i" { domain = "example.com" }
+resource "aws_ses_identity_policy" "p" {
+  policy = jsonencode({ Statement = [{ Principal = "*", Resource = aws_ses_domain_identity.i.arn }] })
+  name   = "p-${jsonencode({ a = aws_ses_domain_identity.i.arn })}"
+}
+"""
+        },
+    )
+    body = resources(tmp_path)["aws_ses_identity_policy.p"].body
+    statement = body.get("policy")["Statement"][0]
+    assert statement["Principal"] == "*"
+    assert isinstance(statement["Resource"], Unknown)
+    assert isinstance(body.get("name"), Unknown)

@@ -334,7 +334,7 @@ class _Evaluator:
         if isinstance(coll, Unknown):
             return coll
         if isinstance(coll, Mapping):
-            pairs = list(coll.items())
+            pairs = sorted(coll.items())  # Terraform iterates maps and objects in lexical key order
         elif isinstance(coll, list):
             pairs = list(enumerate(coll))
         else:

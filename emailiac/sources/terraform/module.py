@@ -94,7 +94,7 @@ def _instances(value: Any, what: str, kind: str) -> list[tuple[Any, dict[str, An
             return Unknown(f"{what}: count is not a whole number ({value!r})")
         return [(i, {"count": {"index": i}}) for i in range(int(value))]
     if isinstance(value, Mapping):
-        items = list(value.items())
+        items = sorted(value.items())
     elif isinstance(value, list):
         items = []
         for item in value:
@@ -144,7 +144,8 @@ class _LazyResource(Mapping[str, Any]):
         source = _ID_FROM.get((rtype, key))
         if source and source != key and self._block.body.attribute(source) is not None:
             return self[source]
-        return Unknown(f"{self._address}.{key} is known only after apply", (f"{self._ref}.{key}",))
+        # The reference keeps the instance key it named (aws_x.y["k"].id), so adapters find that instance.
+        return Unknown(f"{self._address}.{key} is known only after apply", (f"{self._address}.{key}",))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names())
@@ -350,7 +351,7 @@ class ModuleInstance:
             return
         pairs: list[tuple[Any, Any]]
         if isinstance(collection, Mapping):
-            pairs = list(collection.items())
+            pairs = sorted(collection.items())  # lexical key order, as Terraform
         elif isinstance(collection, list):
             pairs = list(enumerate(collection))
         else:

@@ -7,7 +7,7 @@ lists and dicts). HCL sources and plan JSON both produce this shape, so adapters
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,14 +99,26 @@ class ResourceIndex:
     def __init__(self, resources: list[TfResource]) -> None:
         self.resources = resources
         self._by_config: dict[str, list[TfResource]] = {}
+        self._by_type: dict[str, list[TfResource]] = {}
+        self._memo: dict[str, Any] = {}
         for res in resources:
             self._by_config.setdefault(res.config_address, []).append(res)
+            self._by_type.setdefault(res.type, []).append(res)
 
     def __iter__(self) -> Iterator[TfResource]:
         return iter(self.resources)
 
     def of_type(self, *types: str) -> list[TfResource]:
+        if len(types) == 1:
+            return self._by_type.get(types[0], [])
         return [r for r in self.resources if r.type in types]
+
+    def memo(self, key: str, build: Callable[[ResourceIndex], Any]) -> Any:
+        """A value derived from all resources, built once per index (adapters run once per resource, and a
+        scan across all resources for each would make large trees quadratic)."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return self._memo[key]
 
     def by_config_address(self, address: str) -> list[TfResource]:
         return self._by_config.get(address, [])

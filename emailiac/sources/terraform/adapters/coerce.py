@@ -84,7 +84,7 @@ def ref_target(value: Any) -> str | None:
     """The resource a computed reference points at: Unknown(refs=("aws_route53_zone.main.zone_id",)) ->
     "aws_route53_zone.main". Lets adapters tie a record to its zone before apply."""
     if isinstance(value, Unknown) and len(value.refs) == 1:
-        parts = value.refs[0].split(".")
-        # Drop the attribute name; keep module path, data. prefix, type and name.
-        return ".".join(parts[:-1]) if len(parts) >= 3 else None
+        # Drop the attribute name; keep module path, data. prefix, type, name and instance key.
+        target, _, _attr = value.refs[0].rpartition(".")
+        return target if "." in target else None
     return None
