@@ -30,12 +30,22 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("emailiac"))
 
 
+def _front_end_digest() -> str:
+    """A digest of the code that turns text into parsed files, so a changed parser never reads entries
+    written by the old one (the version number alone does not change between development builds)."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("ast.py", "hcl.py", "template.py", "jsonsyntax.py", "suppress.py", "files.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 class ParseCache:
     def __init__(self, directory: Path | None = None) -> None:
         from emailiac.sources.terraform.hcl import parser_version
 
         self.directory = (directory or default_cache_dir()) / "parse"
-        self._salt = f"{__version__}\0{parser_version()}\0".encode()
+        self._salt = f"{__version__}\0{parser_version()}\0{_front_end_digest()}\0".encode()
 
     def key(self, path: str, data: bytes) -> str:
         digest = hashlib.sha256(self._salt)

@@ -159,11 +159,20 @@ class _Converter:
             return Lit(None, pos)
         return Name(name, pos)
 
+    def _number_text(self, node: Any) -> str:
+        # python-hcl2 4's grammar lexes each digit alone and skips blanks between tokens, so `22 22`
+        # would read as 2222: digits must touch.
+        tokens = node.children
+        for before, after in zip(tokens, tokens[1:], strict=False):
+            if after.start_pos != before.end_pos:
+                raise HclSyntaxError(f"unexpected {str(after)!r}", after.line + self.base_line, after.column)
+        return "".join(str(t) for t in tokens)
+
     def e_int_lit(self, node: Any) -> Expr:
-        return Lit(int("".join(str(t) for t in node.children)), self.pos(node))
+        return Lit(int(self._number_text(node)), self.pos(node))
 
     def e_float_lit(self, node: Any) -> Expr:
-        return Lit(float("".join(str(t) for t in node.children)), self.pos(node))
+        return Lit(float(self._number_text(node)), self.pos(node))
 
     def string(self, token: Any) -> Expr:
         pos = self.pos(token)

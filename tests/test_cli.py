@@ -1,0 +1,177 @@
+"""The command line end to end: exit codes, formats, configuration, user errors as one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from emailiac.cli import app
+from emailiac.resources import resource_path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = "fixtures/terraform/demo"
+CLEAN = "fixtures/terraform/net_clean"
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env={"NO_COLOR": "1"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(autouse=True)
+def _at_root(in_repo: Path) -> None:
+    """Every test runs from the repository root."""
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and out.startswith("emailiac ")
+
+
+def test_demo_has_findings_exit_1() -> None:
+    code, out, _ = run("lint", DEMO)
+    assert code == 1
+    for family_rule in ("NET001", "SES002", "TLS001", "IDS001", "SPF002", "DMARC002", "DKIM003", "MFA001", "PWD001"):
+        assert family_rule in out
+    assert "fixtures/terraform/demo/main.tf" in out and "fix:" in out
+
+
+def test_clean_configuration_exits_0_and_is_quiet() -> None:
+    code, out, _ = run("lint", CLEAN, "--rule", "NET001", "--rule", "NET002")
+    assert code == 0
+    assert "No findings" in out
+
+
+def test_fail_on_raises_the_threshold() -> None:
+    code, _, _ = run("lint", "fixtures/terraform/net_descriptions", "--rule", "NET004", "--fail-on", "medium")
+    assert code == 0
+    code, _, _ = run("lint", "fixtures/terraform/net_descriptions", "--rule", "NET004", "--fail-on", "low")
+    assert code == 1
+
+
+def test_every_format_to_files_in_one_run(tmp_path: Path) -> None:
+    outputs = {fmt: tmp_path / f"report.{fmt}" for fmt in ("json", "sarif", "junit", "markdown", "github")}
+    args = ["lint", DEMO]
+    for fmt, path in outputs.items():
+        args += ["--format", fmt, "--output", str(path)]
+    code, out, _ = run(*args)
+    assert code == 1 and out == ""
+    report = json.loads(outputs["json"].read_text())
+    jsonschema.validate(report, json.loads(resource_path("schemas", "report.schema.json").read_text()))
+    assert report["summary"]["findings"] == len([f for f in report["findings"] if not f["suppressed"]])
+    sarif = json.loads(outputs["sarif"].read_text())
+    jsonschema.validate(sarif, json.loads(resource_path("schemas", "sarif-2.1.0.schema.json").read_text()))
+    assert ET.fromstring(outputs["junit"].read_text()).tag == "testsuites"
+    assert outputs["github"].read_text().startswith("::")
+
+
+def test_json_output_is_deterministic() -> None:
+    first = run("lint", DEMO, "-f", "json")[1]
+    second = run("lint", DEMO, "-f", "json", "--no-cache")[1]
+    assert first == second
+
+
+def test_syntax_error_is_one_line_with_position_and_others_still_linted() -> None:
+    code, out, _ = run("lint", "fixtures/terraform/bad_syntax", "--rule", "NET001", "-f", "github")
+    assert code == 2
+    assert "::error file=fixtures/terraform/bad_syntax/broken.tf,line=5" in out
+    assert "NET001" in out  # good.tf was linted
+
+
+def test_missing_path() -> None:
+    code, out, err = run("lint", "no/such/dir", "-f", "json")
+    assert code == 2
+    assert "no/such/dir: no such file or directory" in err
+
+
+def test_unknown_rule_and_bad_severity_are_usage_errors() -> None:
+    code, _, err = run("lint", CLEAN, "--rule", "NOPE001")
+    assert code == 2 and "unknown rule 'NOPE001'" in err
+    code, _, err = run("lint", CLEAN, "--fail-on", "severe")
+    assert code == 2 and "unknown severity" in err
+
+
+def test_bad_baseline_names_the_yaml_path(tmp_path: Path) -> None:
+    bad = tmp_path / "b.yaml"
+    bad.write_text("name: x\nnetwork:\n  admin_ports: [99999]\n")
+    code, _, err = run("lint", CLEAN, "--baseline", str(bad))
+    assert code == 2
+    assert f"{bad}: network.admin_ports.0: 99999 is greater than the maximum of 65535" in err
+    code, _, err = run("baseline", "validate", str(bad))
+    assert code == 2
+
+
+def test_baseline_show_and_validate() -> None:
+    code, out, _ = run("baseline", "show", "scuba")
+    assert code == 0 and "mailto:reports@dmarc.cyber.dhs.gov" in out
+    code, out, _ = run("baseline", "validate", "fixtures/terraform/demo/baseline.yaml")
+    assert code == 0 and out.strip().endswith("valid")
+
+
+def test_rules_and_explain() -> None:
+    code, out, _ = run("rules")
+    assert code == 0 and "TLS001" in out and "MFA002" in out
+    code, out, _ = run("explain", "tls001")
+    assert code == 0
+    for section in ("What it does", "Why is this bad?", "Example (fails)", "Use instead", "References"):
+        assert section in out
+    code, _, err = run("explain", "XYZ999")
+    assert code == 2 and "unknown rule" in err
+
+
+def test_configuration_file_is_found_from_the_linted_path(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_security_group" "sg" {\n  ingress {\n    from_port = 22\n    to_port = 22\n'
+        '    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'
+    )
+    (tmp_path / ".emailiac.yaml").write_text("skip: [NET001, NET004, IDS001]\nfail-on: high\n")
+    code, out, _ = run("lint", str(tmp_path))
+    assert code == 0, out
+    code, _, _ = run("lint", str(tmp_path), "--config", str(tmp_path / "missing.yaml"))
+    assert code == 2
+
+
+def test_single_file_reports_only_that_file() -> None:
+    code, out, _ = run("lint", f"{DEMO}/identity.tf", "-f", "json")
+    files = {f["file"] for f in json.loads(out)["findings"]}
+    assert files == {f"{DEMO}/identity.tf"}
+    assert code == 1
+
+
+def test_suppressed_findings_are_listed_but_not_counted() -> None:
+    code, out, _ = run("lint", "fixtures/terraform/net_suppressed", "-f", "json")
+    report = json.loads(out)
+    suppressed = [f for f in report["findings"] if f["suppressed"]]
+    assert suppressed and all(f["suppression"]["reason"] for f in suppressed)
+    assert report["summary"]["suppressed"] == len(suppressed)
+
+
+def test_user_errors_never_print_a_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1", "EMAILIAC_CACHE_DIR": str(tmp_path)}
+    for args in (["lint", "nope"], ["lint", CLEAN, "--baseline", "nope.yaml"], ["explain", "X"], ["lint"]):
+        proc = subprocess.run([sys.executable, "-m", "emailiac", *args], capture_output=True, text=True, env=env)
+        assert proc.returncode == 2, args
+        assert "Traceback" not in proc.stderr
+
+
+def test_version_and_single_file_lint_load_no_cloud_sdks(tmp_path: Path) -> None:
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['emailiac', 'lint', 'fixtures/terraform/net_clean/main.tf', '-f', 'json']\n"
+        "try:\n    runpy.run_module('emailiac', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('boto3', 'botocore', 'msgraph', 'azure', 'jinja2', 'dns') if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "EMAILIAC_CACHE_DIR": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert "HEAVY []" in proc.stderr, proc.stderr
