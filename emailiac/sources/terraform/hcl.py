@@ -1,13 +1,20 @@
-"""HCL text -> our syntax tree. The only module that imports python-hcl2.
+"""HCL text -> our syntax tree. The only module that touches python-hcl2.
 
-We use python-hcl2's lark grammar and parser (pinned, see pyproject.toml) and build our own tree straight
-from lark's parse tree: skipping python-hcl2's dict serialisation saves a third of the parse time and keeps
-structure (operators, templates, spans) the dict form loses.
+We load python-hcl2's lark grammar (pinned, see pyproject.toml) into our own LALR parser with an inline
+transformer: lark calls us at each reduction and we build our nodes directly, without lark ever building
+its parse tree or python-hcl2 its dict form. That is the largest part of the parse time saved, and our
+tree keeps what the dict form loses (operators, templates, character spans).
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import itertools
+import os
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from emailiac.sources.terraform.ast import (
@@ -31,7 +38,7 @@ from emailiac.sources.terraform.ast import (
     TupleExpr,
     UnaryOp,
 )
-from emailiac.sources.terraform.template import TemplateSyntaxError, heredoc_body, split_template
+from emailiac.sources.terraform.template import TemplateSyntaxError, heredoc_body, split_template, unescape
 
 __all__ = ["HclSyntaxError", "parse_expression", "parse_hcl", "parser_version"]
 
@@ -51,7 +58,7 @@ _PRECEDENCE = {
     "/": 6,
     "%": 6,
 }
-_SKIP = frozenset({"new_line_or_comment", "new_line_and_or_comma"})
+_EXPR_PREFIX = "__x = "
 
 
 class HclSyntaxError(Exception):
@@ -64,281 +71,93 @@ class HclSyntaxError(Exception):
         self.column = column
 
 
+def _package_dir() -> Path:
+    # Located without importing python-hcl2, whose import builds its own parser (about 0.15 s).
+    spec = importlib.util.find_spec("hcl2")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("python-hcl2 is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 def parser_version() -> str:
-    import hcl2.version
-
-    return str(hcl2.version.version)
-
-
-def _parser() -> Any:
-    from hcl2.parser import hcl2
-
-    return hcl2
+    text = (_package_dir() / "version.py").read_text(encoding="utf-8")
+    match = re.search(r"""version\s*=\s*['"]([^'"]+)['"]""", text)
+    return match.group(1) if match else "unknown"
 
 
-class _Converter:
-    def __init__(self, text: str, base: int = 0, base_line: int = 0) -> None:
-        self.text = text
-        self.base = base  # offset of `text` inside the file (for re-parsed interpolations)
-        self.base_line = base_line
+# ---------------------------------------------------------------- values passed between reductions
 
-    # -- positions
 
-    def pos(self, node: Any) -> Pos:
-        meta = node.meta if hasattr(node, "meta") else None
-        if meta is not None and not getattr(meta, "empty", True):
-            return Pos(
-                meta.start_pos + self.base,
-                meta.end_pos + self.base,
-                meta.line + self.base_line,
-                meta.end_line + self.base_line,
-            )
-        if hasattr(node, "start_pos") and node.start_pos is not None:  # a Token
-            return Pos(
-                node.start_pos + self.base,
-                node.end_pos + self.base,
-                node.line + self.base_line,
-                node.end_line + self.base_line,
-            )
-        return Pos(self.base, self.base, self.base_line + 1, self.base_line + 1)
+class _NL:
+    """A newline or comment: layout only."""
 
-    # -- structure
 
-    def body(self, tree: Any) -> BodyAst:
-        attributes: list[Attribute] = []
-        blocks: list[Block] = []
-        for child in tree.children:
-            data = getattr(child, "data", None)
-            if data == "attribute":
-                name = self.identifier(child.children[0])
-                attributes.append(Attribute(name, self.expr(child.children[1]), self.pos(child)))
-            elif data == "block":
-                blocks.append(self.block(child))
-        return BodyAst(tuple(attributes), tuple(blocks))
+NL = _NL()
 
-    def block(self, tree: Any) -> Block:
-        children = [c for c in tree.children if getattr(c, "data", None) not in _SKIP]
-        block_type = self.identifier(children[0])
-        labels: list[str] = []
-        for child in children[1:-1]:
-            if getattr(child, "data", None) == "identifier":
-                labels.append(self.identifier(child))
-            else:
-                labels.append(str(child)[1:-1])
-        return Block(block_type, tuple(labels), self.body(children[-1]), self.pos(tree))
 
-    @staticmethod
-    def identifier(tree: Any) -> str:
-        return str(tree.children[0]) if hasattr(tree, "children") else str(tree)
+@dataclass(slots=True)
+class _Ident:
+    name: str
+    pos: Pos
 
-    # -- expressions
 
-    def expr(self, node: Any) -> Expr:
-        data = getattr(node, "data", None)
-        if data is None:  # a bare token: STRING_LIT
-            return self.string(node)
-        method = getattr(self, f"e_{data}", None)
-        if method is None:
-            raise HclSyntaxError(f"unsupported syntax ({data})", self.pos(node).line, 1)
-        result: Expr = method(node)
-        return result
+@dataclass(slots=True)
+class _Step:
+    kind: str  # attr | index
+    value: Any  # name or key expression
+    pos: Pos
 
-    def _kids(self, node: Any) -> list[Any]:
-        return [c for c in node.children if getattr(c, "data", None) not in _SKIP]
 
-    def e_expr_term(self, node: Any) -> Expr:
-        kids = self._kids(node)
-        return self.expr(kids[0])
+@dataclass(slots=True)
+class _Ops:
+    ops: tuple[tuple[str, Any], ...]
 
-    def e_identifier(self, node: Any) -> Expr:
-        name = str(node.children[0])
-        pos = self.pos(node)
-        if name in ("true", "false"):
-            return Lit(name == "true", pos)
-        if name == "null":
-            return Lit(None, pos)
-        return Name(name, pos)
 
-    def _number_text(self, node: Any) -> str:
-        # python-hcl2 4's grammar lexes each digit alone and skips blanks between tokens, so `22 22`
-        # would read as 2222: digits must touch.
-        tokens = node.children
-        for before, after in zip(tokens, tokens[1:], strict=False):
-            if after.start_pos != before.end_pos:
-                raise HclSyntaxError(f"unexpected {str(after)!r}", after.line + self.base_line, after.column)
-        return "".join(str(t) for t in tokens)
+@dataclass(slots=True)
+class _Args:
+    items: list[Expr]
+    expand: bool  # a trailing `...`
 
-    def e_int_lit(self, node: Any) -> Expr:
-        return Lit(int(self._number_text(node)), self.pos(node))
 
-    def e_float_lit(self, node: Any) -> Expr:
-        return Lit(float(self._number_text(node)), self.pos(node))
+@dataclass(slots=True)
+class _Term:
+    op: str
+    right: Expr
 
-    def string(self, token: Any) -> Expr:
-        pos = self.pos(token)
-        raw = str(token)[1:-1]
-        return self._template(raw, pos, pos.start + 1, quoted=True)
 
-    def _template(self, raw: str, pos: Pos, text_start: int, *, quoted: bool) -> Expr:
-        if "${" not in raw and "%{" not in raw:
-            try:
-                return Lit(_unescape_plain(raw, quoted), pos)
-            except TemplateSyntaxError as exc:
-                raise HclSyntaxError(str(exc), pos.line, 1) from None
-        try:
-            parts, directive = split_template(raw, self._interpolation, quoted=quoted, offset=text_start)
-        except TemplateSyntaxError as exc:
-            raise HclSyntaxError(str(exc), pos.line, 1) from None
-        return Template(tuple(parts), pos, directive)  # type: ignore[arg-type]
+@dataclass(slots=True)
+class _Elem:
+    key: Expr
+    value: Expr
 
-    def _interpolation(self, source: str, offset: int) -> Expr:
-        line = self.text.count("\n", 0, max(0, offset - self.base)) + self.base_line
-        simple = _simple_reference(source, offset, line + 1)
-        if simple is not None:
-            return simple
-        return parse_expression(source, base=offset, base_line=line, full_text=self.text)
 
-    def e_heredoc_template(self, node: Any) -> Expr:
-        token = node.children[0]
-        pos = self.pos(node)
-        body, inner = heredoc_body(str(token))
-        return self._template(body, pos, pos.start + inner, quoted=False)
+@dataclass(slots=True)
+class _ForIntro:
+    names: list[str]
+    collection: Expr
 
-    e_heredoc_template_trim = e_heredoc_template
 
-    def e_tuple(self, node: Any) -> Expr:
-        return TupleExpr(tuple(self.expr(c) for c in self._kids(node)), self.pos(node))
+@dataclass(slots=True)
+class _ForCond:
+    expr: Expr
 
-    def e_object(self, node: Any) -> Expr:
-        items = []
-        for elem in self._kids(node):
-            key_node, value_node = self._kids(elem)[:2]
-            if getattr(key_node, "data", None) == "identifier":
-                key: Expr = Lit(self.identifier(key_node), self.pos(key_node))
-            else:
-                key = self.expr(key_node)
-                # `{ (var.x) = 1 }` and `{ x = 1 }`: a bare name as key is the literal name.
-                if isinstance(key, Name):
-                    key = Lit(key.name, key.pos)
-            items.append((key, self.expr(value_node)))
-        return ObjectExpr(tuple(items), self.pos(node))
 
-    def e_function_call(self, node: Any) -> Expr:
-        kids = self._kids(node)
-        name = self.identifier(kids[0])
-        args: tuple[Expr, ...] = ()
-        expand = False
-        if len(kids) > 1:
-            arg_node = kids[1]
-            args = tuple(self.expr(c) for c in self._kids(arg_node))
-            # lark drops the anonymous `...` token; look at the source between the last argument and `)`.
-            tail_start = arg_node.meta.end_pos
-            tail = self.text[tail_start : node.meta.end_pos]
-            expand = "..." in tail or self.text[arg_node.meta.start_pos : tail_start].rstrip().endswith("...")
-        return Call(name, args, expand, self.pos(node))
+@dataclass
+class _Frame:
+    """Per-parse state: parses nest (an interpolation is parsed while its file is), so it is a stack."""
 
-    def e_provider_function_call(self, node: Any) -> Expr:
-        kids = self._kids(node)
-        name = "::".join(self.identifier(k) for k in kids if getattr(k, "data", None) == "identifier")
-        args = tuple(self.expr(c) for c in self._kids(kids[-1])) if kids[-1].data == "arguments" else ()
-        return Call(f"provider::{name}", args, False, self.pos(node))
+    text: str
+    base: int  # offset of `text` in the file
+    base_line: int
+    chains: dict[int, tuple[list[Expr], list[str]]]  # id(BinOp) -> the flat chain it was built from
+    bare_conds: set[int]  # ids of Cond nodes written without parentheses
 
-    def e_get_attr_expr_term(self, node: Any) -> Expr:
-        obj, attr = self._kids(node)
-        return GetAttr(self.expr(obj), self.identifier(attr.children[0]), self.pos(node))
 
-    def e_index_expr_term(self, node: Any) -> Expr:
-        obj, index = self._kids(node)
-        return Index(self.expr(obj), self._index_key(index), self.pos(node))
-
-    def _index_key(self, index: Any) -> Expr:
-        kids = self._kids(index)
-        if kids and hasattr(kids[0], "data"):
-            return self.expr(kids[0])
-        return Lit(int("".join(str(t) for t in index.children)), self.pos(index))  # legacy `x.0`
-
-    def _splat_ops(self, node: Any) -> tuple[tuple[str, Any], ...]:
-        ops: list[tuple[str, Any]] = []
-        for child in self._kids(node):
-            if child.data == "get_attr":
-                ops.append(("attr", self.identifier(child.children[0])))
-            else:
-                ops.append(("index", self._index_key(child)))
-        return tuple(ops)
-
-    def e_attr_splat_expr_term(self, node: Any) -> Expr:
-        obj, splat = self._kids(node)
-        return Splat(self.expr(obj), self._splat_ops(splat), self.pos(node))
-
-    e_full_splat_expr_term = e_attr_splat_expr_term
-
-    def e_unary_op(self, node: Any) -> Expr:
-        op = str(node.children[0])
-        return UnaryOp(op, self.expr(self._kids(node)[1]), self.pos(node))
-
-    def e_conditional(self, node: Any) -> Expr:
-        cond, then, other = (self.expr(k) for k in self._kids(node))
-        return Cond(cond, then, other, self.pos(node))
-
-    def e_binary_op(self, node: Any) -> Expr:
-        # python-hcl2 4's grammar nests every binary chain to the right and lets a trailing
-        # conditional swallow the last operand; flatten and rebuild with HCL's precedence.
-        operands: list[Any] = []
-        operators: list[str] = []
-        current = node
-        while getattr(current, "data", None) == "binary_op":
-            left, term = self._kids(current)[:2]
-            self._flatten_left(left, operands, operators)
-            op_node, right = self._kids(term)[:2]
-            operators.append(str(op_node.children[0]))
-            current = right
-        tail: Any = current
-        trailing: tuple[Any, Any] | None = None
-        if getattr(tail, "data", None) == "conditional":
-            cond, then, other = self._kids(tail)
-            trailing = (then, other)
-            tail = cond
-        operands.append(tail)
-        exprs = [self.expr(o) if not isinstance(o, tuple) else o[1] for o in operands]
-        result = _precedence(exprs, operators)
-        if trailing is not None:
-            return Cond(result, self.expr(trailing[0]), self.expr(trailing[1]), self.pos(node))
-        return result
-
-    def _flatten_left(self, left: Any, operands: list[Any], operators: list[str]) -> None:
-        if getattr(left, "data", None) == "binary_op":
-            operands.append(("expr", self.e_binary_op(left)))
-        else:
-            operands.append(left)
-
-    def _for_parts(self, node: Any) -> tuple[list[str], Expr, list[Any]]:
-        kids = [c for c in self._kids(node) if hasattr(c, "data")]
-        intro = kids[0]
-        names = [self.identifier(c) for c in intro.children if getattr(c, "data", None) == "identifier"]
-        coll = next(c for c in intro.children if getattr(c, "data", None) not in (None, "identifier", *_SKIP))
-        return names, self.expr(coll), kids[1:]
-
-    def e_for_tuple_expr(self, node: Any) -> Expr:
-        names, coll, rest = self._for_parts(node)
-        value = self.expr(rest[0])
-        cond = self._for_cond(rest[1:])
-        key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-        return ForExpr(key_var, value_var, coll, None, value, cond, False, self.pos(node))
-
-    def e_for_object_expr(self, node: Any) -> Expr:
-        names, coll, rest = self._for_parts(node)
-        key_expr = self.expr(rest[0])
-        value = self.expr(rest[1])
-        cond = self._for_cond(rest[2:])
-        grouping = any(str(t) == "..." for t in node.children if not hasattr(t, "data"))
-        key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-        return ForExpr(key_var, value_var, coll, key_expr, value, cond, grouping, self.pos(node))
-
-    def _for_cond(self, rest: list[Any]) -> Expr | None:
-        for child in rest:
-            if child.data == "for_cond":
-                return self.expr(next(c for c in child.children if hasattr(c, "data") and c.data not in _SKIP))
-        return None
+def _tokens_touch(tokens: list[Any]) -> None:
+    # The grammar lexes each digit alone and skips blanks between tokens, so `22 22` would read as 2222.
+    for before, after in itertools.pairwise(tokens):
+        if after.start_pos != before.end_pos:
+            raise HclSyntaxError(f"unexpected {str(after)!r}", after.line, after.column)
 
 
 def _precedence(operands: list[Expr], operators: list[str]) -> Expr:
@@ -371,7 +190,7 @@ _STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[(\d+)\]")
 
 def _simple_reference(source: str, offset: int, line: int) -> Expr | None:
     """`var.x`, `each.value`, `aws_x.y.attr[0]` built directly: most interpolations are such references,
-    and a full parse of each costs more than the rest of the file's conversion."""
+    and a parser run for each costs more than building them."""
     if not _SIMPLE_REF.fullmatch(source):
         return None
     head = _HEAD.match(source).group(0)  # type: ignore[union-attr]
@@ -387,17 +206,331 @@ def _simple_reference(source: str, offset: int, line: int) -> Expr | None:
     return expr
 
 
-def _unescape_plain(raw: str, quoted: bool) -> str:
-    from emailiac.sources.terraform.template import unescape
+class _Builder:
+    """lark's inline transformer: one method per grammar rule, called as lark reduces it."""
 
-    text = unescape(raw) if quoted else raw
-    return text
+    def __init__(self) -> None:
+        self.frames: list[_Frame] = []
+
+    # -- plumbing
+
+    @property
+    def frame(self) -> _Frame:
+        return self.frames[-1]
+
+    def tpos(self, token: Any) -> Pos:
+        f = self.frame
+        return Pos(
+            token.start_pos + f.base, token.end_pos + f.base, token.line + f.base_line, token.end_line + f.base_line
+        )
+
+    def span(self, children: list[Any]) -> Pos:
+        """From the first to the last positioned child (tokens are kept, so braces and parentheses count)."""
+        first = next((p for p in map(self._pos_of, children) if p is not None), None)
+        last = next((p for p in map(self._pos_of, reversed(children)) if p is not None), None)
+        if first is None or last is None:
+            f = self.frame
+            return Pos(f.base, f.base, f.base_line + 1, f.base_line + 1)
+        return Pos(first.start, last.end, first.line, last.end_line)
+
+    def _pos_of(self, child: Any) -> Pos | None:
+        if child is NL:
+            return None
+        if hasattr(child, "start_pos"):
+            return self.tpos(child) if child.start_pos is not None else None
+        if isinstance(child, _Term):
+            return child.right.pos
+        if isinstance(child, _Elem):
+            return Pos(child.key.pos.start, child.value.pos.end, child.key.pos.line, child.value.pos.end_line)
+        pos: Pos | None = getattr(child, "pos", None)
+        return pos
+
+    @staticmethod
+    def _real(children: list[Any]) -> list[Any]:
+        """Children that carry meaning: no layout, no punctuation (string literals are kept)."""
+        return [c for c in children if c is not NL and (not hasattr(c, "type") or c.type == "STRING_LIT")]
+
+    def __default__(self, data: str, children: list[Any], meta: Any) -> Any:
+        from lark import Tree
+
+        # lark's own helper rules (__body_star_0...) are spliced into their parents as trees.
+        return Tree(data, children)
+
+    # -- structure
+
+    def start(self, children: list[Any]) -> BodyAst:
+        body: BodyAst = children[0]
+        return body
+
+    def body(self, children: list[Any]) -> BodyAst:
+        attributes = tuple(c for c in children if isinstance(c, Attribute))
+        blocks = tuple(c for c in children if isinstance(c, Block))
+        return BodyAst(attributes, blocks)
+
+    def new_line_or_comment(self, children: list[Any]) -> _NL:
+        return NL
+
+    new_line_and_or_comma = new_line_or_comment
+
+    def identifier(self, children: list[Any]) -> _Ident:
+        return _Ident(str(children[0]), self.span(children))
+
+    def attribute(self, children: list[Any]) -> Attribute:
+        ident, expr = self._real(children)[:2]
+        return Attribute(ident.name, self._expr(expr), self.span(children))
+
+    def block(self, children: list[Any]) -> Block:
+        parts = self._real(children)
+        labels = tuple(p.name if isinstance(p, _Ident) else str(p)[1:-1] for p in parts[1:-1])
+        return Block(parts[0].name, labels, parts[-1], self.span(children))
+
+    # -- expressions
+
+    def _expr(self, value: Any) -> Expr:
+        """An operand as an expression: identifiers become names, string tokens templates."""
+        if isinstance(value, _Ident):
+            if value.name in ("true", "false"):
+                return Lit(value.name == "true", value.pos)
+            if value.name == "null":
+                return Lit(None, value.pos)
+            return Name(value.name, value.pos)
+        if hasattr(value, "type") and hasattr(value, "start_pos"):  # a STRING_LIT token
+            return self._string(value)
+        expr: Expr = value
+        return expr
+
+    def expr_term(self, children: list[Any]) -> Expr:
+        parts = self._real(children)
+        expr = self._expr(parts[0])
+        first = children[0]
+        if hasattr(first, "type") and str(first) == "(":
+            # Parenthesised: never re-flattened into an enclosing operator chain.
+            f = self.frame
+            f.chains.pop(id(expr), None)
+            f.bare_conds.discard(id(expr))
+        return expr
+
+    def int_lit(self, children: list[Any]) -> Lit:
+        _tokens_touch(children)
+        return Lit(int("".join(map(str, children))), self.span(children))
+
+    def float_lit(self, children: list[Any]) -> Lit:
+        _tokens_touch(children)
+        return Lit(float("".join(map(str, children))), self.span(children))
+
+    def _string(self, token: Any) -> Expr:
+        pos = self.tpos(token)
+        return self._template(str(token)[1:-1], pos, pos.start + 1, quoted=True)
+
+    def _template(self, raw: str, pos: Pos, text_start: int, *, quoted: bool) -> Expr:
+        try:
+            if "${" not in raw and "%{" not in raw:
+                return Lit(unescape(raw) if quoted else raw, pos)
+            parts, directive = split_template(raw, self._interpolation, quoted=quoted, offset=text_start)
+        except TemplateSyntaxError as exc:
+            raise HclSyntaxError(str(exc), pos.line, 1) from None
+        return Template(tuple(parts), pos, directive)  # type: ignore[arg-type]
+
+    def _interpolation(self, source: str, offset: int) -> Expr:
+        f = self.frame
+        line = f.text.count("\n", 0, max(0, offset - f.base)) + f.base_line
+        simple = _simple_reference(source, offset, line + 1)
+        if simple is not None:
+            return simple
+        return _parse_expression(source, offset, line)
+
+    def heredoc_template(self, children: list[Any]) -> Expr:
+        token = children[0]
+        pos = self.span(children)
+        body, inner = heredoc_body(str(token))
+        return self._template(body, pos, pos.start + inner, quoted=False)
+
+    heredoc_template_trim = heredoc_template
+
+    def tuple_expr(self, children: list[Any]) -> TupleExpr:
+        return TupleExpr(tuple(self._expr(c) for c in self._real(children)), self.span(children))
+
+    def object_expr(self, children: list[Any]) -> ObjectExpr:
+        items = tuple((e.key, e.value) for e in children if isinstance(e, _Elem))
+        return ObjectExpr(items, self.span(children))
+
+    def object_elem(self, children: list[Any]) -> _Elem:
+        key_part, value_part = self._real(children)[:2]
+        if isinstance(key_part, _Ident):
+            key: Expr = Lit(key_part.name, key_part.pos)
+        else:
+            key = self._expr(key_part)
+            # `{ (var.x) = 1 }` evaluates the key; `{ x = 1 }` written as an expression is the name.
+            if isinstance(key, Name):
+                key = Lit(key.name, key.pos)
+        return _Elem(key, self._expr(value_part))
+
+    def arguments(self, children: list[Any]) -> _Args:
+        items = [self._expr(c) for c in self._real(children)]
+        expand = any(hasattr(c, "type") and str(c) == "..." for c in children)
+        return _Args(items, expand)
+
+    def function_call(self, children: list[Any]) -> Call:
+        parts = self._real(children)
+        name = parts[0].name
+        args = parts[1] if len(parts) > 1 else _Args([], False)
+        return Call(name, tuple(args.items), args.expand and bool(args.items), self.span(children))
+
+    def provider_function_call(self, children: list[Any]) -> Call:
+        idents = [c.name for c in children if isinstance(c, _Ident)]
+        args = next((c for c in children if isinstance(c, _Args)), _Args([], False))
+        return Call("provider::" + "::".join(idents), tuple(args.items), False, self.span(children))
+
+    def colons(self, children: list[Any]) -> _NL:
+        return NL
+
+    def get_attr(self, children: list[Any]) -> _Step:
+        ident = next(c for c in children if isinstance(c, _Ident))
+        return _Step("attr", ident.name, self.span(children))
+
+    def index(self, children: list[Any]) -> _Step:
+        parts = self._real(children)
+        pos = self.span(children)
+        if parts:
+            return _Step("index", self._expr(parts[0]), pos)
+        digits = [c for c in children if getattr(c, "type", "") == "DECIMAL"]  # legacy `x.0`
+        return _Step("index", Lit(int("".join(map(str, digits))), pos), pos)
+
+    def get_attr_expr_term(self, children: list[Any]) -> Expr:
+        obj, step = children
+        return GetAttr(self._expr(obj), step.value, self.span(children))
+
+    def index_expr_term(self, children: list[Any]) -> Expr:
+        obj, step = children
+        return Index(self._expr(obj), step.value, self.span(children))
+
+    def attr_splat(self, children: list[Any]) -> _Ops:
+        return _Ops(tuple((s.kind, s.value) for s in children if isinstance(s, _Step)))
+
+    full_splat = attr_splat
+
+    def attr_splat_expr_term(self, children: list[Any]) -> Expr:
+        obj, ops = children
+        return Splat(self._expr(obj), ops.ops, self.span(children))
+
+    full_splat_expr_term = attr_splat_expr_term
+
+    def unary_op(self, children: list[Any]) -> Expr:
+        return UnaryOp(str(children[0]), self._expr(children[1]), self.span(children))
+
+    def binary_operator(self, children: list[Any]) -> str:
+        return str(children[0])
+
+    def binary_term(self, children: list[Any]) -> _Term:
+        op, right = self._real(children)[:2]
+        return _Term(op, self._expr(right))
+
+    def _flat(self, expr: Expr) -> tuple[list[Expr], list[str]]:
+        chain = self.frame.chains.pop(id(expr), None)
+        return (list(chain[0]), list(chain[1])) if chain else ([expr], [])
+
+    def binary_op(self, children: list[Any]) -> Expr:
+        # python-hcl2 4's grammar nests every operator chain to the right and lets a trailing conditional
+        # swallow the last operand; flatten and rebuild with HCL's precedence.
+        left, term = self._real(children)[:2]
+        operands, operators = self._flat(self._expr(left))
+        right = term.right
+        trailing: Cond | None = None
+        f = self.frame
+        if isinstance(right, Cond) and id(right) in f.bare_conds:
+            f.bare_conds.discard(id(right))
+            trailing = right
+            right = right.cond
+        more, more_ops = self._flat(right)
+        operands += more
+        operators += [term.op, *more_ops]
+        result = _precedence(operands, operators)
+        if trailing is not None:
+            cond = Cond(result, trailing.then, trailing.other, self.span(children))
+            f.bare_conds.add(id(cond))
+            return cond
+        f.chains[id(result)] = (operands, operators)
+        return result
+
+    def conditional(self, children: list[Any]) -> Cond:
+        cond, then, other = (self._expr(c) for c in self._real(children))
+        result = Cond(cond, then, other, self.span(children))
+        self.frame.bare_conds.add(id(result))
+        return result
+
+    def for_intro(self, children: list[Any]) -> _ForIntro:
+        names = [c.name for c in children if isinstance(c, _Ident)]
+        exprs = [c for c in self._real(children) if not isinstance(c, _Ident) and not hasattr(c, "start_pos")]
+        return _ForIntro(names, self._expr(exprs[0]))
+
+    def for_cond(self, children: list[Any]) -> _ForCond:
+        exprs = [
+            c for c in self._real(children) if not hasattr(c, "start_pos") or getattr(c, "type", "") == "STRING_LIT"
+        ]
+        return _ForCond(self._expr(exprs[0]))
+
+    def _for(self, children: list[Any], is_object: bool) -> ForExpr:
+        intro = next(c for c in children if isinstance(c, _ForIntro))
+        cond = next((c.expr for c in children if isinstance(c, _ForCond)), None)
+        body = [
+            self._expr(c)
+            for c in self._real(children)
+            if not isinstance(c, (_ForIntro, _ForCond)) and (not hasattr(c, "start_pos") or c.type == "STRING_LIT")
+        ]
+        grouping = any(str(c) == "..." for c in children if hasattr(c, "start_pos") and c.type != "STRING_LIT")
+        names = intro.names
+        key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        key_expr = body[0] if is_object else None
+        value_expr = body[1] if is_object else body[0]
+        return ForExpr(key_var, value_var, intro.collection, key_expr, value_expr, cond, grouping, self.span(children))
+
+    def for_tuple_expr(self, children: list[Any]) -> ForExpr:
+        return self._for(children, False)
+
+    def for_object_expr(self, children: list[Any]) -> ForExpr:
+        return self._for(children, True)
 
 
-_LARK_EXPECTED = re.compile(r"Expected one of:.*", re.S)
+# Grammar rules named like builtins; as class attributes they would shadow `tuple` in annotations.
+_Builder.tuple = _Builder.tuple_expr  # type: ignore[attr-defined]
+_Builder.object = _Builder.object_expr  # type: ignore[attr-defined]
 
 
-def _syntax_error(exc: Exception, text: str) -> HclSyntaxError:
+def _cache_file() -> str | bool:
+    from emailiac.sources.terraform.cache import default_cache_dir
+
+    directory = default_cache_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    if not os.access(directory, os.W_OK):
+        return False
+    return str(directory / f"lark-hcl2-{parser_version()}.cache")
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> tuple[Any, _Builder]:
+    from lark import Lark
+
+    builder = _Builder()
+    parser = Lark.open(
+        str(_package_dir() / "hcl2.lark"),
+        parser="lalr",
+        # Punctuation is kept so spans reach the closing brace; positions come from tokens.
+        keep_all_tokens=True,
+        transformer=builder,
+        cache=_cache_file(),
+    )
+    return parser, builder
+
+
+def _syntax_error(exc: Exception) -> HclSyntaxError:
+    if isinstance(exc, HclSyntaxError):
+        return exc
+    inner = getattr(exc, "orig_exc", None)  # errors raised by our callbacks arrive wrapped by lark
+    if isinstance(inner, HclSyntaxError):
+        return inner
     line = getattr(exc, "line", None) or 1
     column = getattr(exc, "column", None) or 1
     token = getattr(exc, "token", None)
@@ -412,29 +545,34 @@ def _syntax_error(exc: Exception, text: str) -> HclSyntaxError:
     return HclSyntaxError(what, int(line), int(column))
 
 
+def _run(text: str, base: int, base_line: int) -> Any:
+    from lark.exceptions import LarkError
+
+    parser, builder = _parser()
+    builder.frames.append(_Frame(text, base, base_line, {}, set()))
+    try:
+        return parser.parse(text)
+    except LarkError as exc:
+        raise _syntax_error(exc) from None
+    finally:
+        builder.frames.pop()
+
+
 def parse_hcl(text: str, path: str = "<string>") -> HclFile:
     """Parse HCL text into our tree; raises HclSyntaxError with the position of the first error."""
-    from lark.exceptions import LarkError
+    # The grammar needs a newline at the end of every block, including the last one.
+    body: BodyAst = _run(text + "\n", 0, 0)
+    return HclFile(path, body)
 
+
+def _parse_expression(source: str, offset: int, line: int) -> Expr:
     try:
-        # The grammar needs a newline at the end of every block, including the last one.
-        tree = _parser().parse(text + "\n")
-    except LarkError as exc:
-        raise _syntax_error(exc, text) from None
-    return HclFile(path, _Converter(text).body(tree.children[0]))
+        body: BodyAst = _run(f"{_EXPR_PREFIX}{source}\n", offset - len(_EXPR_PREFIX), line)
+    except HclSyntaxError as err:
+        raise HclSyntaxError(f"in interpolation: {err.message}", err.line, err.column) from None
+    return body.attributes[0].expr
 
 
-def parse_expression(source: str, *, base: int = 0, base_line: int = 0, full_text: str | None = None) -> Expr:
+def parse_expression(source: str, *, base: int = 0, base_line: int = 0) -> Expr:
     """Parse one expression (an interpolation's content, a TF_VAR_ value)."""
-    from lark.exceptions import LarkError
-
-    prefix = "__x = "
-    try:
-        tree = _parser().parse(f"{prefix}{source}\n")
-    except LarkError as exc:
-        err = _syntax_error(exc, source)
-        raise HclSyntaxError(f"in interpolation: {err.message}", base_line + err.line, err.column) from None
-    body = tree.children[0]
-    attribute = next(c for c in body.children if getattr(c, "data", None) == "attribute")
-    conv = _Converter(f"{' ' * len(prefix)}{source}", base - len(prefix), base_line)
-    return conv.expr(attribute.children[1])
+    return _parse_expression(source, base, base_line)
