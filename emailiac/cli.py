@@ -143,36 +143,51 @@ def _severity(text: str) -> Severity:
 
 
 FormatOpt = Annotated[
-    list[str], typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format, repeatable: {', '.join(FORMATS)}.")
+    list[str],
+    typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format, repeatable: {', '.join(FORMATS)}."),
 ]
 OutputOpt = Annotated[
-    list[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the matching --format to this file (atomically).")
+    list[Path],
+    typer.Option("--output", "-o", metavar="FILE", help="Write the matching --format to this file (atomically)."),
 ]
 
 
 @app.command()
 def lint(
     paths: Annotated[
-        list[Path], typer.Argument(metavar="PATH", help="Terraform directories or files, plan JSON, or a saved inventory.")
+        list[Path],
+        typer.Argument(metavar="PATH", help="Terraform directories or files, plan JSON, or a saved inventory."),
     ],
     baseline: Annotated[
         str | None, typer.Option("--baseline", "-b", metavar="NAME|FILE", help="default, scuba, hipaa or a YAML file.")
     ] = None,
     fmt: FormatOpt = [],  # noqa: B006 - typer reads the default
     output: OutputOpt = [],  # noqa: B006
-    fail_on: Annotated[str | None, typer.Option(metavar="SEVERITY", help="Lowest severity that fails the run (exit 1): low, medium, high, critical.")] = None,
-    var_file: Annotated[list[Path], typer.Option("--var-file", metavar="FILE", help="A .tfvars file, repeatable.")] = [],  # noqa: B006
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            metavar="SEVERITY", help="Lowest severity that fails the run (exit 1): low, medium, high, critical."
+        ),
+    ] = None,
+    var_file: Annotated[
+        list[Path], typer.Option("--var-file", metavar="FILE", help="A .tfvars file, repeatable.")
+    ] = [],  # noqa: B006
     var: Annotated[list[str], typer.Option("--var", metavar="NAME=VALUE", help="NAME=VALUE, repeatable.")] = [],  # noqa: B006
     select: Annotated[list[str], typer.Option("--rule", metavar="ID", help="Run only these rules, repeatable.")] = [],  # noqa: B006
     skip: Annotated[list[str], typer.Option("--skip", metavar="ID", help="Skip these rules, repeatable.")] = [],  # noqa: B006
-    exclude: Annotated[list[str], typer.Option("--exclude", metavar="GLOB", help="Path glob to leave out, repeatable.")] = [],  # noqa: B006
+    exclude: Annotated[
+        list[str], typer.Option("--exclude", metavar="GLOB", help="Path glob to leave out, repeatable.")
+    ] = [],  # noqa: B006
     allow_partial: Annotated[bool, typer.Option(help="Exit 0/1 even when something could not be assessed.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, metavar="N", help="Parser processes (default: cores).")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, metavar="N", help="Parser processes (default: cores).")
+    ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list passes and not-assessed checks.")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")] = False,
     config: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="Configuration file (default: .emailiac.yaml or pyproject.toml).")
+        Path | None,
+        typer.Option(metavar="FILE", help="Configuration file (default: .emailiac.yaml or pyproject.toml)."),
     ] = None,
 ) -> None:
     """Lint Terraform (or a plan / saved inventory) against a baseline."""

@@ -26,6 +26,7 @@ __all__ = [
     "ListenerTls",
     "LogExport",
     "MailDomain",
+    "MtaStsPolicy",
     "PasswordPolicy",
     "Provenance",
     "ReceiptRule",
@@ -116,6 +117,16 @@ class MailDomain:
     prov: Provenance
     name: str
     origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class MtaStsPolicy:
+    """An MTA-STS policy file (RFC 8461) whose text the source can read, e.g. an object uploaded for
+    https://mta-sts.<domain>/.well-known/mta-sts.txt."""
+
+    prov: Provenance
+    domain: str | Unknown  # the policy domain (lowercase, no trailing dot)
+    text: str | Unknown
 
 
 # ---------------------------------------------------------------- Amazon SES
@@ -232,9 +243,10 @@ class ConditionalAccessPolicy:
     display_name: str | Unknown
     state: str | Unknown  # enabled | disabled | enabledForReportingButNotEnforced
     include_users: tuple[str, ...] | Unknown = ()
-    exclude_users: tuple[str, ...] | Unknown = ()
+    # Exclusions keep their known members beside unknown ones: one known unapproved exclusion is enough.
+    exclude_users: tuple[str | Unknown, ...] | Unknown = ()
     include_groups: tuple[str, ...] | Unknown = ()
-    exclude_groups: tuple[str, ...] | Unknown = ()
+    exclude_groups: tuple[str | Unknown, ...] | Unknown = ()
     include_roles: tuple[str, ...] | Unknown = ()
     exclude_roles: tuple[str, ...] | Unknown = ()
     include_guests: bool | Unknown = False
@@ -332,6 +344,7 @@ Fact = (
     DnsZone
     | DnsRecord
     | MailDomain
+    | MtaStsPolicy
     | SesIdentity
     | SesDkim
     | SesMailFrom
@@ -359,6 +372,7 @@ FACT_TYPES: dict[str, type[Any]] = {
         DnsZone,
         DnsRecord,
         MailDomain,
+        MtaStsPolicy,
         SesIdentity,
         SesDkim,
         SesMailFrom,
@@ -414,8 +428,18 @@ class Inventory:
     authoritative: set[str] = field(default_factory=set)
     gaps: list[Gap] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    _by_type: dict[type, list[Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _indexed_len: int = field(default=-1, init=False, repr=False, compare=False)
 
     def of(self, kind: type[F]) -> Iterator[F]:
+        # Rules ask for one fact type at a time, many times over; index the facts by type once.
+        if self._indexed_len != len(self.facts):
+            self._by_type = {}
+            for fact in self.facts:
+                self._by_type.setdefault(type(fact), []).append(fact)
+            self._indexed_len = len(self.facts)
+        if kind in self._by_type or kind in FACT_TYPES.values():
+            return iter(self._by_type.get(kind, []))
         return (f for f in self.facts if isinstance(f, kind))
 
     def gap(self, kind: type[Any], scope: str = "") -> Gap | None:

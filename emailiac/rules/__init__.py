@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emailiac.rules import dkim, dmarc, identity, logging, mtasts, network, passwords, ses, spf, tls
+from emailiac.rules import dkim, dmarc, identity, logging, mtasts, network, passwords, ses, spf, tls, tlsrpt
 from emailiac.rules.base import Rule
 
 __all__ = ["ALL_RULES", "Rule", "rule_by_id"]
@@ -12,6 +12,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *dmarc.RULES,
     *dkim.RULES,
     *mtasts.RULES,
+    *tlsrpt.RULES,
     *ses.RULES,
     *tls.RULES,
     *network.RULES,

@@ -1,7 +1,420 @@
-"""Rules of the dmarc family."""
+"""Rules of the dmarc family: DMARC policy records (RFC 7489, np from RFC 9091).
+
+DMARC001 is an absence rule over mail domains: a domain is covered by its own `_dmarc` record or, failing
+that, by its organisational domain's (public-suffix aware); the absence is judged only where the inventory
+speaks for both names. DMARC002-DMARC005 judge every value published at a `_dmarc.` name. A record that is
+invalid, or one of several at its name, is reported by DMARC005 alone: receivers apply no policy from it, so
+its tags are not assessed by DMARC002-DMARC004 rather than guessed at. An unresolved value is not assessed.
+"""
 
 from __future__ import annotations
 
-from emailiac.rules.base import Rule
+from collections.abc import Iterator
 
-RULES: tuple[Rule, ...] = ()
+from emailiac.baseline import Baseline
+from emailiac.mailauth import DmarcRecord, external_report_authorization_name, is_dmarc, parse_dmarc, policy_strength
+from emailiac.mailauth.orgdomain import organizational_domain
+from emailiac.model import Inventory, Unknown
+from emailiac.result import Severity
+from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
+from emailiac.rules.dmarc_values import (
+    DmarcName,
+    certainly_dmarc,
+    could_be_dmarc,
+    dmarc_names,
+    mailto,
+    rewrite,
+)
+from emailiac.rules.maildomains import DnsView, mail_domains
+
+__all__ = ["RULES"]
+
+_RFC = "https://www.rfc-editor.org/rfc/rfc7489"
+_RECORD = (
+    'resource "aws_route53_record" "dmarc" {{\n'
+    "  zone_id = aws_route53_zone.main.zone_id\n"
+    '  name    = "_dmarc.example.com"\n'
+    '  type    = "TXT"\n'
+    "  ttl     = 3600\n"
+    '  records = ["{value}"]\n'
+    "}}\n"
+)
+_GOOD = _RECORD.format(value="v=DMARC1; p=reject; rua=mailto:dmarc-reports@example.com")
+
+
+def _rua_default(baseline: Baseline, domain: str) -> str:
+    wanted = [f"mailto:{mailto(a)}" for a in baseline.dmarc.required_rua]
+    return ",".join(wanted) or f"mailto:dmarc-reports@{organizational_domain(domain)}"
+
+
+# ---------------------------------------------------------------- DMARC001
+
+
+def _check_present(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
+    view = DnsView(inventory)
+    for domain in mail_domains(inventory, baseline, view):
+        own = f"_dmarc.{domain.name}"
+        what = f"DMARC record of {domain.name}"
+        search = view.search(own, is_dmarc, could_be_dmarc, certain=certainly_dmarc)
+        if search.found:
+            yield passed(search.found[0].subject, f"{domain.name} publishes a DMARC record at {own}", evidence=own)
+            continue
+        names = [own]
+        org = organizational_domain(domain.name)
+        if org != domain.name:
+            fallback = f"_dmarc.{org}"
+            names.append(fallback)
+            org_search = view.search(fallback, is_dmarc, could_be_dmarc, certain=certainly_dmarc)
+            if org_search.found:
+                yield passed(
+                    org_search.found[0].subject,
+                    f"{domain.name} has no DMARC record of its own; the record of its organisational domain at "
+                    f"{fallback} applies",
+                    evidence=own,
+                )
+                continue
+            verdict = view.not_found(search, own, "TXT", what) or view.not_found(org_search, fallback, "TXT", what)
+        else:
+            verdict = view.not_found(search, own, "TXT", what)
+        if verdict is not None:
+            yield verdict
+            continue
+        scope = view.scope(own)
+        value = f"v=DMARC1; p={baseline.dmarc.policy}; rua={_rua_default(baseline, domain.name)}"
+        looked = " nor at ".join(names)
+        yield fail(
+            view.absent_subject(scope, own, "TXT"),
+            f"{domain.name} is a mail domain ({'; '.join(domain.reasons)}) but no DMARC record is published at "
+            f"{looked}",
+            evidence=f"{own} absent",
+            fix_hint=f'Publish a TXT record at {own}: "{value}"',
+            zone=scope.zone.prov.address if scope.zone else None,
+            provider=scope.zone.provider if scope.zone else None,
+            name=own,
+            type="TXT",
+            value=value,
+        )
+
+
+DMARC001 = Rule(
+    id="DMARC001",
+    slug="dmarc-record-missing",
+    title="Mail domain without a DMARC record",
+    severity=Severity.HIGH,
+    family="dmarc",
+    sources=("terraform", "dns"),
+    summary=(
+        "Fails for a mail domain with no `v=DMARC1` record at `_dmarc.<domain>` nor at its organisational "
+        "domain's `_dmarc` name (public-suffix aware). In Terraform the absence is judged only where the zones of "
+        "both names are declared; elsewhere the domain is out of scope."
+    ),
+    rationale=(
+        "Without DMARC, receivers have no policy for mail that fails SPF and DKIM alignment, so exact-domain "
+        "spoofing is delivered, and the domain owner gets no reports of who sends as the domain."
+    ),
+    bad_example=(
+        'resource "aws_route53_zone" "main" {\n  name = "example.com"\n}\n\n'
+        'resource "aws_route53_record" "spf" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "example.com"\n'
+        '  type    = "TXT"\n'
+        "  ttl     = 3600\n"
+        '  records = ["v=spf1 include:amazonses.com -all"]\n'
+        "}\n"
+    ),
+    good_example=_GOOD,
+    check=_check_present,
+    controls=("MS.EXO.4.1v1",),
+    references=(f"{_RFC}#section-6.1", f"{_RFC}#section-6.6.3"),
+    fix="unsafe",
+    fix_title="Publish a DMARC record with p=reject",
+)
+
+
+# ---------------------------------------------------------------- DMARC002
+
+
+def _strength(policy: str | None) -> int:
+    return policy_strength(policy)
+
+
+def _weak_policies(dn: DmarcName, record: DmarcRecord, baseline: Baseline) -> tuple[list[str], dict[str, str | None]]:
+    """What is weaker than the baseline (`p=none`, `sp not set, so p=quarantine applies`) and the tag changes
+    that cure it. A tag left unset is reported only when raising `p` would not cure it too."""
+    want_p, want_sub = baseline.dmarc.policy, baseline.dmarc.subdomain_policy
+    weak: list[str] = []
+    changes: dict[str, str | None] = {}
+    if _strength(record.p) < _strength(want_p):
+        weak.append(f"p={record.p} (the baseline requires p={want_p})")
+        changes["p"] = want_p
+    if not dn.org_level:
+        return weak, changes  # sp and np govern subdomains only through the organisational domain's record
+    new_p = changes.get("p") or record.p
+    if record.sp is not None and _strength(record.sp) < _strength(want_sub):
+        weak.append(f"sp={record.sp} (the baseline requires sp={want_sub})")
+        changes["sp"] = want_sub
+    elif record.sp is None and _strength(new_p) < _strength(want_sub):
+        weak.append(f"sp not set, so p={new_p} applies to subdomains (the baseline requires sp={want_sub})")
+        changes["sp"] = want_sub
+    inherited = changes.get("sp") or record.sp or new_p
+    if record.np is not None and _strength(record.np) < _strength(want_sub):
+        weak.append(f"np={record.np} (the baseline requires np={want_sub})")
+        changes["np"] = want_sub
+    elif record.np is None and _strength(inherited) < _strength(want_sub):
+        weak.append(
+            f"np not set, so {inherited} applies to non-existent subdomains (the baseline requires np={want_sub})"
+        )
+        changes["np"] = want_sub
+    return weak, changes
+
+
+def _check_policy(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
+    for dn in dmarc_names(DnsView(inventory)):
+        value, record, reason = dn.policy_record()
+        subject = value.subject
+        if record is None:
+            yield not_assessed(subject, reason or "", evidence=f"{dn.name} policy")
+            continue
+        weak, changes = _weak_policies(dn, record, baseline)
+        if not weak:
+            judged = ("p", "sp", "np") if dn.org_level else ("p",)
+            tags = ", ".join(f"{t}={getattr(record, t)}" for t in judged if getattr(record, t))
+            yield passed(subject, f"DMARC record at {dn.name} has {tags}", evidence=f"{dn.name} policy")
+            continue
+        yield fail(
+            subject,
+            f"DMARC record at {dn.name} has {'; '.join(weak)}",
+            evidence=f"{dn.name} policy " + ",".join(sorted(changes)),
+            fix_hint=f"Set {', '.join(f'{k}={v}' for k, v in changes.items())} in the DMARC record at {dn.name}",
+            name=dn.name,
+            record=record.text,
+            replacement=rewrite(record, changes),
+        )
+
+
+DMARC002 = Rule(
+    id="DMARC002",
+    slug="dmarc-policy-weak",
+    title="DMARC policy weaker than the baseline",
+    severity=Severity.HIGH,
+    family="dmarc",
+    sources=("terraform", "dns"),
+    summary=(
+        "Fails for a DMARC record whose `p` is weaker than the baseline's policy (`none` < `quarantine` < "
+        "`reject`), and, in an organisational domain's record, whose `sp` or `np` (or the `p` they inherit when "
+        "not set) is weaker than the baseline's subdomain policy."
+    ),
+    rationale=(
+        "`p=none` only monitors: spoofed mail that fails DMARC is still delivered. A strict `p` with a weak `sp` "
+        "or `np` leaves every subdomain, even ones that do not exist, open to spoofing."
+    ),
+    bad_example=_RECORD.format(value="v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com"),
+    good_example=_GOOD,
+    check=_check_policy,
+    controls=("MS.EXO.4.2v1",),
+    references=(f"{_RFC}#section-6.3", "https://www.rfc-editor.org/rfc/rfc9091#section-4"),
+    fix="unsafe",
+    fix_title="Raise the DMARC policy to the baseline's",
+)
+
+
+# ---------------------------------------------------------------- DMARC003
+
+
+def _check_pct(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
+    minimum = baseline.dmarc.min_pct
+    for dn in dmarc_names(DnsView(inventory)):
+        value, record, reason = dn.policy_record()
+        subject = value.subject
+        if record is None:
+            yield not_assessed(subject, reason or "", evidence=f"{dn.name} pct")
+            continue
+        pct = record.pct
+        if pct >= minimum:
+            yield passed(
+                subject, f"DMARC record at {dn.name} applies its policy to {pct}% of mail", evidence=f"{dn.name} pct"
+            )
+            continue
+        change = None if minimum >= 100 else str(minimum)
+        yield fail(
+            subject,
+            f"DMARC record at {dn.name} has pct={pct}: the policy applies to {pct}% of failing mail only; the "
+            f"baseline requires {minimum}",
+            evidence=f"{dn.name} pct",
+            fix_hint=f"Remove pct from the DMARC record at {dn.name}" if change is None else f"Set pct={minimum}",
+            name=dn.name,
+            record=record.text,
+            replacement=rewrite(record, {"pct": change}),
+        )
+
+
+DMARC003 = Rule(
+    id="DMARC003",
+    slug="dmarc-partial-pct",
+    title="DMARC policy applied to only part of the mail",
+    severity=Severity.MEDIUM,
+    family="dmarc",
+    sources=("terraform", "dns"),
+    summary="Fails for a DMARC record whose `pct` is below the baseline's minimum (100: the whole of the mail).",
+    rationale=(
+        "With `pct` under 100, receivers apply the policy to that share of failing mail only and treat the rest "
+        "one step more leniently, so part of the spoofed mail still gets through."
+    ),
+    bad_example=_RECORD.format(value="v=DMARC1; p=reject; pct=25; rua=mailto:dmarc-reports@example.com"),
+    good_example=_GOOD,
+    check=_check_pct,
+    controls=(),
+    references=(f"{_RFC}#section-6.3",),
+    fix="unsafe",
+    fix_title="Apply the DMARC policy to all mail",
+)
+
+
+# ---------------------------------------------------------------- DMARC004
+
+
+def _unauthorised(dn: DmarcName, record: DmarcRecord, view: DnsView) -> list[str]:
+    """External report addresses whose authorisation record is missing from zones declared here."""
+    out = []
+    for uri in record.rua:
+        if uri.address is None or "*" in dn.domain:
+            continue
+        name = external_report_authorization_name(dn.domain, uri.text)
+        if name is None or not view.scope(name).authoritative:
+            continue
+        search = view.search(name, is_dmarc, could_be_dmarc, certain=certainly_dmarc)
+        if not search.found and not search.doubts:
+            out.append(f"{uri.address} (no v=DMARC1 record at {name} authorises reports for {dn.domain})")
+    return out
+
+
+def _check_rua(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
+    view = DnsView(inventory)
+    required = [mailto(a) for a in baseline.dmarc.required_rua]
+    for dn in dmarc_names(view):
+        value, record, reason = dn.policy_record()
+        subject = value.subject
+        if record is None:
+            yield not_assessed(subject, reason or "", evidence=f"{dn.name} rua")
+            continue
+        have = [u.text for u in record.rua]
+        addresses = {u.address.lower() for u in record.rua if u.address}
+        missing = [a for a in required if a not in addresses]
+        unauthorised = _unauthorised(dn, record, view)
+        if record.rua and not missing and not unauthorised:
+            yield passed(
+                subject,
+                f"DMARC record at {dn.name} sends aggregate reports to {', '.join(have)}",
+                evidence=f"{dn.name} rua",
+            )
+            continue
+        wanted = have + [f"mailto:{a}" for a in missing] or [_rua_default(baseline, dn.domain)]
+        if not record.rua:
+            problem = "has no rua tag: nobody receives aggregate reports of who sends as the domain"
+        elif missing:
+            problem = f"sends aggregate reports without {', '.join(missing)}, which the baseline requires"
+        else:
+            problem = f"sends aggregate reports to unauthorised addresses: {'; '.join(unauthorised)}"
+        yield fail(
+            subject,
+            f"DMARC record at {dn.name} {problem}",
+            evidence=f"{dn.name} rua",
+            fix_hint=f"Set rua={','.join(wanted)} in the DMARC record at {dn.name}",
+            name=dn.name,
+            record=record.text,
+            replacement=rewrite(record, {"rua": ",".join(wanted)}),
+        )
+
+
+DMARC004 = Rule(
+    id="DMARC004",
+    slug="dmarc-no-reports",
+    title="DMARC record without the required aggregate report address",
+    severity=Severity.MEDIUM,
+    family="dmarc",
+    sources=("terraform", "dns"),
+    summary=(
+        "Fails for a DMARC record with no `rua` tag, without an address the baseline's `dmarc.required_rua` "
+        "lists (compared case-insensitively, size limits ignored), or with a report address in another "
+        "organisation whose authorisation record (`<domain>._report._dmarc.<host>`) is missing from a zone "
+        "declared in the same configuration."
+    ),
+    rationale=(
+        "Aggregate reports are how the owner learns which services send as the domain and whether they pass; "
+        "without them, moving to `p=reject` is guesswork and abuse goes unseen."
+    ),
+    bad_example=_RECORD.format(value="v=DMARC1; p=reject"),
+    good_example=_GOOD,
+    check=_check_rua,
+    controls=("MS.EXO.4.3v1",),
+    references=(f"{_RFC}#section-6.3", f"{_RFC}#section-7.1"),
+    fix="safe",
+    fix_title="Send DMARC aggregate reports to the required address",
+)
+
+
+# ---------------------------------------------------------------- DMARC005
+
+
+def _check_valid(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
+    for dn in dmarc_names(DnsView(inventory)):
+        several = dn.several
+        for subject, values in dn.by_record():
+            evidence = f"{dn.name} syntax"
+            problems: list[str] = []
+            unknown: Unknown | None = None
+            for value in values:
+                if isinstance(value.text, Unknown):
+                    unknown = unknown if unknown is not None else value.text
+                    continue
+                errors = [p.message for p in parse_dmarc(value.text).problems if p.is_error]
+                where = f"value {value.index + 1}: " if len(values) > 1 else ""
+                problems += [f"{where}{e}" for e in errors]
+            if several > 1:
+                problems.append(
+                    f"{several} DMARC records are published at {dn.name}; receivers apply no DMARC policy "
+                    "(RFC 7489 6.6.3)"
+                )
+            if problems:
+                yield fail(
+                    subject,
+                    f"DMARC record at {dn.name}: {'; '.join(problems)}",
+                    evidence=evidence,
+                    fix_hint=f"Publish one well-formed DMARC record at {dn.name}, starting with v=DMARC1",
+                    name=dn.name,
+                    records=[v.text for v in values if isinstance(v.text, str)],
+                    problems=problems,
+                )
+            elif unknown is not None:
+                yield not_assessed(
+                    subject, f"DMARC record at {dn.name} is not known ({unknown.reason})", evidence=evidence
+                )
+            else:
+                yield passed(subject, f"DMARC record at {dn.name} is well formed", evidence=evidence)
+
+
+DMARC005 = Rule(
+    id="DMARC005",
+    slug="dmarc-record-invalid",
+    title="Invalid DMARC record",
+    severity=Severity.HIGH,
+    family="dmarc",
+    sources=("terraform", "dns"),
+    summary=(
+        "Fails for a value at a `_dmarc.` name that receivers discard or misread: `v=DMARC1` not first, a "
+        "repeated tag, a bad tag value, a report URI that is not `mailto:`, no `p` tag, or several DMARC records "
+        "at one name."
+    ),
+    rationale=(
+        "Receivers discard a DMARC record they cannot parse, and apply no policy when a name publishes several: "
+        "the domain silently has no DMARC protection while its owner believes otherwise."
+    ),
+    bad_example=_RECORD.format(value="p=reject; v=DMARC1; rua=https://reports.example.com"),
+    good_example=_GOOD,
+    check=_check_valid,
+    controls=(),
+    references=(f"{_RFC}#section-6.3", f"{_RFC}#section-6.6.3"),
+)
+
+
+RULES: tuple[Rule, ...] = (DMARC001, DMARC002, DMARC003, DMARC004, DMARC005)

@@ -1,7 +1,633 @@
-"""Rules of the spf family."""
+"""Rules of the spf family: SPF records of mail domains (RFC 7208).
+
+SPF001 is an absence rule: it judges each mail domain (see maildomains) where the inventory speaks for the
+domain's name. SPF002-SPF005 judge every published SPF record; a record whose text is partly unresolved is
+judged on the complete terms before its first unknown part and is otherwise not assessed (see spf_values).
+SPF003 judges each name that publishes an SPF record. SPF006 judges every TXT record, whatever it holds:
+the 255-byte limit is the DNS's.
+"""
 
 from __future__ import annotations
 
-from emailiac.rules.base import Rule
+from collections.abc import Iterator
+from typing import Any
 
-RULES: tuple[Rule, ...] = ()
+from emailiac.baseline import Baseline
+from emailiac.mailauth import (
+    SpfRecord,
+    check_string_lengths,
+    count_lookups,
+    is_spf,
+    parse_spf,
+    qualifier_strength,
+    split_txt_value,
+)
+from emailiac.model import Inventory, Unknown
+from emailiac.result import Severity
+from emailiac.rules.base import Rule, Verdict, fail, not_assessed, out_of_scope, passed
+from emailiac.rules.maildomains import (
+    DnsView,
+    Domain,
+    RecordValue,
+    could_start_with,
+    mail_domains,
+    starts_with,
+    txt_values,
+)
+from emailiac.rules.spf_values import InventoryResolver, SpfValue, known_prefix, label, merge_records, spf_values
+from emailiac.rules.tfaddress import resource_type
+
+__all__ = ["RULES"]
+
+_RFC = "https://www.rfc-editor.org/rfc/rfc7208"
+_QUALIFIER_NAMES = {"+": "pass", "?": "neutral", "~": "softfail", "-": "fail"}
+# Syntax problems and risky-but-working constructs SPF005 reports besides permerror-level errors.
+_SPF005_WARNINGS = frozenset({"ptr", "all-position", "redirect-ignored"})
+
+
+def _could_be_spf(pattern: str | None) -> bool:
+    return could_start_with(pattern, "v=spf1 ")
+
+
+def _certainly_spf(pattern: str | None) -> bool:
+    return starts_with(pattern, "v=spf1 ")
+
+
+def _values(inventory: Inventory, baseline: Baseline) -> tuple[DnsView, list[SpfValue]]:
+    view = DnsView(inventory)
+    names = {d.name for d in mail_domains(inventory, baseline, view)}
+    return view, spf_values(view, names)
+
+
+def _evidence(value: SpfValue, what: str) -> str:
+    # The value's place tells apart two SPF values of one record (which SPF003 reports).
+    where = f"#{value.value.index}" if value.value.index else ""
+    return f"{value.name}{where} {what}"
+
+
+# ---------------------------------------------------------------- SPF001
+
+
+def suggested_record(domain: Domain, qualifier: str) -> str:
+    includes = [f"include:{sender}" for sender in sorted(domain.senders)]
+    return " ".join(("v=spf1", *includes, f"{qualifier}all"))
+
+
+def _check_present(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
+    view = DnsView(inventory)
+    for domain in mail_domains(inventory, baseline, view):
+        name = domain.name
+        search = view.search(name, is_spf, _could_be_spf, certain=_certainly_spf)
+        if search.found:
+            found = search.found[0]
+            yield passed(found.subject, f"{name} publishes an SPF record", evidence=f"{name} spf")
+            continue
+        verdict = view.not_found(search, name, "TXT", f"SPF record of {name}")
+        if verdict is not None:
+            yield verdict
+            continue
+        scope = view.scope(name)
+        value = suggested_record(domain, baseline.spf.all_qualifier)
+        yield fail(
+            view.absent_subject(scope, name, "TXT"),
+            f"{name} is a mail domain ({'; '.join(domain.reasons)}) but publishes no SPF record (v=spf1)",
+            evidence=f"{name} spf absent",
+            fix_hint=f'Publish a TXT record at {name}: "{value}"',
+            zone=scope.zone.prov.address if scope.zone else None,
+            provider=scope.zone.provider if scope.zone else None,
+            name=name,
+            type="TXT",
+            value=value,
+        )
+
+
+SPF001 = Rule(
+    id="SPF001",
+    slug="spf-record-missing",
+    title="Mail domain without an SPF record",
+    severity=Severity.HIGH,
+    family="spf",
+    sources=("terraform", "dns"),
+    summary=(
+        "Fails for a mail domain (an SES identity, a domain with MX records, a Microsoft 365 domain or one listed "
+        "in the baseline) that publishes no `v=spf1` TXT record. In Terraform the absence is judged only where "
+        "the domain's public zone is declared; elsewhere the domain is out of scope. A TXT record whose name or "
+        "value is unresolved and could be the SPF record makes the domain not assessed."
+    ),
+    rationale=(
+        "Without SPF, receivers cannot tell which hosts may send for the domain, so forged envelope senders "
+        "pass unchecked and DMARC can align only through DKIM."
+    ),
+    bad_example=(
+        'resource "aws_route53_zone" "main" {\n  name = "example.com"\n}\n\n'
+        'resource "aws_route53_record" "mx" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "example.com"\n'
+        '  type    = "MX"\n'
+        "  ttl     = 3600\n"
+        '  records = ["10 inbound-smtp.eu-west-1.amazonaws.com"]\n'
+        "}\n"
+    ),
+    good_example=(
+        'resource "aws_route53_record" "spf" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "example.com"\n'
+        '  type    = "TXT"\n'
+        "  ttl     = 3600\n"
+        '  records = ["v=spf1 include:amazonses.com -all"]\n'
+        "}\n"
+    ),
+    check=_check_present,
+    controls=("MS.EXO.2.2v3",),
+    references=(f"{_RFC}#section-3", "https://docs.aws.amazon.com/ses/latest/dg/send-email-authentication-spf.html"),
+    fix="unsafe",
+    fix_title="Publish an SPF record that ends in -all",
+)
+
+
+# ---------------------------------------------------------------- SPF002
+
+
+def _rewrite_all(record: SpfRecord, qualifier: str) -> str | None:
+    term = record.all_mechanism
+    if term is None:
+        return None if record.modifier("redirect") else f"{record.text.rstrip()} {qualifier}all"
+    end = term.position + len(term.text)
+    return f"{record.text[: term.position]}{qualifier}all{record.text[end:]}"
+
+
+def _judge_all(value: SpfValue, record: SpfRecord, view: DnsView, baseline: Baseline) -> Verdict:
+    subject, name = value.value.subject, value.name
+    want = baseline.spf.all_qualifier
+    partial = value.unknown is not None
+    term = record.all_mechanism
+    qualifier = record.all_qualifier
+    if term is None and record.modifier("redirect") is not None:
+        target = record.modifier("redirect")
+        resolver = InventoryResolver(view)
+        qualifier = count_lookups(record, resolver, domain=name).all_qualifier
+        if qualifier is None:
+            where = f"SPF record of {name} ends with {target.text if target else 'a redirect'}"
+            if resolver.unresolved:
+                return not_assessed(subject, f"{where}: {resolver.unresolved[0]}", evidence=_evidence(value, "all"))
+            return out_of_scope(subject, f"{where}, whose record is not declared in this configuration")
+    seen = f"{qualifier}all" if qualifier else "no all mechanism"
+    where = f" at position {term.position}" if term is not None else ""
+    if term is None and qualifier is None:
+        shown = "has no all mechanism (unlisted senders get neutral, as ?all)"
+    else:
+        shown = f"has {seen} ({_QUALIFIER_NAMES.get(qualifier or '?', '')}){where}"
+        if term is None:
+            shown += " through its redirect"
+    strength = qualifier_strength(qualifier)
+    if strength >= qualifier_strength(want):
+        return passed(subject, f"SPF record of {name} {shown}", evidence=_evidence(value, f"{qualifier}all"))
+    replacement = None if partial else _rewrite_all(record, want)
+    data = {"record": record.text, "name": name}
+    if replacement is not None:
+        data["replacement"] = replacement
+    critical = qualifier == "+"
+    reason = (
+        "it authorises every host on the Internet to send as the domain"
+        if critical
+        else f"the baseline requires {want}all"
+    )
+    return fail(
+        subject,
+        f"SPF record of {name} {shown}; {reason}",
+        evidence=_evidence(value, f"{qualifier or 'none'}all"),
+        fix_hint=f"End the SPF record of {name} with {want}all",
+        severity=Severity.CRITICAL if critical else None,
+        **data,
+    )
+
+
+def _check_all(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
+    view, values = _values(inventory, baseline)
+    for value in values:
+        record = value.record
+        if record is None:
+            assert value.unknown is not None
+            record = known_prefix(value.unknown.pattern)
+            if record is None or record.all_mechanism is None:
+                yield not_assessed(
+                    value.value.subject,
+                    f"SPF record of {value.name}: its all mechanism is not known ({value.unknown.reason})",
+                    evidence=_evidence(value, "all"),
+                )
+                continue
+        yield _judge_all(value, record, view, baseline)
+
+
+SPF002 = Rule(
+    id="SPF002",
+    slug="spf-weak-all",
+    title="SPF record does not end in a strict all",
+    severity=Severity.HIGH,
+    family="spf",
+    sources=("terraform", "dns"),
+    summary=(
+        "Fails for an SPF record whose `all` qualifier is weaker than the baseline's (`+all`, `?all` or no `all`; "
+        "`~all` when the baseline wants `-all`). `+all` is critical. A record that ends in a redirect is judged "
+        "on the redirect target's `all` when that record is in the inventory."
+    ),
+    rationale=(
+        "The `all` mechanism says what receivers should do with mail from hosts the record does not list: `+all` "
+        "lets anyone send, `?all` and `~all` only hint, so forged mail is still delivered."
+    ),
+    bad_example=(
+        'resource "aws_route53_record" "spf" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "example.com"\n'
+        '  type    = "TXT"\n'
+        "  ttl     = 3600\n"
+        '  records = ["v=spf1 include:amazonses.com ~all"]\n'
+        "}\n"
+    ),
+    good_example=(
+        'resource "aws_route53_record" "spf" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "example.com"\n'
+        '  type    = "TXT"\n'
+        "  ttl     = 3600\n"
+        '  records = ["v=spf1 include:amazonses.com -all"]\n'
+        "}\n"
+    ),
+    check=_check_all,
+    controls=("MS.EXO.2.2v3",),
+    references=(f"{_RFC}#section-5.1", f"{_RFC}#section-8"),
+    fix="unsafe",
+    fix_title="End the SPF record with -all",
+)
+
+
+# ---------------------------------------------------------------- SPF003
+
+
+def _check_single(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
+    view = DnsView(inventory)
+    by_name: dict[str, list[RecordValue]] = {}
+    for record in view.records:
+        if isinstance(record.name, str):
+            for value in txt_values(record):
+                by_name.setdefault(record.name, []).append(value)
+    for name in sorted(by_name):
+        values = by_name[name]
+        # A value whose known start is "v=spf1 " is an SPF record even while the rest is unresolved.
+        spf = [
+            v
+            for v in values
+            if (isinstance(v.text, str) and is_spf(v.text))
+            or (isinstance(v.text, Unknown) and _certainly_spf(v.text.pattern))
+        ]
+        if not spf:
+            continue
+        subject = spf[0].subject
+        if len(spf) > 1:
+            holders = sorted({v.subject.address for v in spf})
+            texts = [v.text for v in spf if isinstance(v.text, str)]
+            data: dict[str, Any] = {"name": name, "records": texts}
+            if len(texts) == len(spf):
+                data["replacement"] = merge_records([parse_spf(t) for t in texts], baseline.spf.all_qualifier)
+            yield fail(
+                subject,
+                f"{name} publishes {len(spf)} SPF records ({', '.join(holders)}): receivers return permerror "
+                "and apply no SPF at all (RFC 7208 4.5)",
+                evidence=f"{name} spf records={len(spf)}",
+                fix_hint=f"Merge the SPF records of {name} into one",
+                **data,
+            )
+            continue
+        doubts = [
+            v
+            for v in values
+            if isinstance(v.text, Unknown) and _could_be_spf(v.text.pattern) and not _certainly_spf(v.text.pattern)
+        ]
+        doubts += [
+            v
+            for r in view.maybe_at(name, "TXT")
+            for v in txt_values(r)
+            if (isinstance(v.text, str) and is_spf(v.text))
+            or (isinstance(v.text, Unknown) and _could_be_spf(v.text.pattern))
+        ]
+        if doubts:
+            doubt = doubts[0]
+            reason = doubt.text.reason if isinstance(doubt.text, Unknown) else "its name is not known"
+            yield not_assessed(
+                subject,
+                f"SPF records of {name}: {doubt.subject.address} may publish a second one ({reason})",
+                evidence=f"{name} spf records",
+            )
+            continue
+        yield passed(subject, f"{name} publishes one SPF record", evidence=f"{name} spf records=1")
+
+
+SPF003 = Rule(
+    id="SPF003",
+    slug="spf-multiple-records",
+    title="More than one SPF record at one name",
+    severity=Severity.HIGH,
+    family="spf",
+    sources=("terraform", "dns"),
+    summary=(
+        "Fails for a name that publishes more than one `v=spf1` TXT record, whether in one resource or several. "
+        "An unresolved TXT value at the same name that could be SPF makes a single record not assessed."
+    ),
+    rationale=(
+        "RFC 7208 4.5: with two SPF records at one name, receivers return permerror, which most treat as no "
+        "SPF at all, so every sender is unauthenticated."
+    ),
+    bad_example=(
+        'resource "aws_route53_record" "spf" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "example.com"\n'
+        '  type    = "TXT"\n'
+        "  ttl     = 3600\n"
+        '  records = ["v=spf1 include:amazonses.com -all", "v=spf1 include:spf.protection.outlook.com -all"]\n'
+        "}\n"
+    ),
+    good_example=(
+        'resource "aws_route53_record" "spf" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "example.com"\n'
+        '  type    = "TXT"\n'
+        "  ttl     = 3600\n"
+        '  records = ["v=spf1 include:amazonses.com include:spf.protection.outlook.com -all"]\n'
+        "}\n"
+    ),
+    check=_check_single,
+    controls=(),
+    references=(f"{_RFC}#section-4.5",),
+    fix="unsafe",
+    fix_title="Merge the SPF records into one",
+)
+
+
+# ---------------------------------------------------------------- SPF004
+
+
+def _check_lookups(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
+    view, values = _values(inventory, baseline)
+    limit = baseline.spf.max_lookups
+    for value in values:
+        subject, name = value.value.subject, value.name
+        record = value.record
+        partial = record is None
+        if record is None:
+            assert value.unknown is not None
+            record = known_prefix(value.unknown.pattern)
+            if record is None:
+                yield not_assessed(
+                    subject,
+                    f"SPF record of {name}: its terms are not known ({value.unknown.reason})",
+                    evidence=_evidence(value, "lookups"),
+                )
+                continue
+        resolver = InventoryResolver(view)
+        count = count_lookups(record, resolver, domain=name)
+        exact = count.exact and not partial
+        bound = "" if exact else "at least "
+        counted = f"{bound}{count.total} DNS-querying terms (include, a, mx, ptr, exists, redirect)"
+        if count.total > limit:
+            yield fail(
+                subject,
+                f"SPF record of {name} needs {counted}; the limit is {limit}, beyond which receivers return permerror",
+                evidence=_evidence(value, "lookups"),
+                fix_hint=f"Cut the SPF record of {name} to {limit} DNS look-ups: replace includes with the "
+                "ip4/ip6 ranges they publish, or drop senders no longer used",
+                record=record.text,
+                lookups=count.total,
+                chain=[(step.via, step.name, step.subtotal) for step in count.chain],
+            )
+        elif exact:
+            yield passed(
+                subject, f"SPF record of {name} needs {counted} of {limit}", evidence=_evidence(value, "lookups")
+            )
+        elif partial or resolver.unresolved:
+            reason = value.unknown.reason if partial and value.unknown is not None else resolver.unresolved[0]
+            yield not_assessed(
+                subject,
+                f"SPF record of {name}: {counted} counted, the rest is not known ({reason})",
+                evidence=_evidence(value, "lookups"),
+            )
+        else:
+            outside = ", ".join(count.unexpanded)
+            yield out_of_scope(
+                subject,
+                f"SPF record of {name}: {counted} counted of {limit}; the records of {outside} are not declared "
+                "in this configuration, so their look-ups are not counted",
+            )
+
+
+SPF004 = Rule(
+    id="SPF004",
+    slug="spf-too-many-lookups",
+    title="SPF record needs more than 10 DNS look-ups",
+    severity=Severity.HIGH,
+    family="spf",
+    sources=("terraform", "dns"),
+    summary=(
+        "Fails when evaluating an SPF record takes more DNS-querying terms (include, a, mx, ptr, exists, "
+        "redirect) than the baseline's limit (10). Nested includes are followed where their records are in the "
+        "inventory (declared in the same configuration, or read from live DNS); includes outside it leave the "
+        "count a lower bound, which fails once it is over the limit and is out of scope otherwise."
+    ),
+    rationale=(
+        "RFC 7208 4.6.4 caps an SPF evaluation at 10 DNS look-ups; one more and receivers return permerror, so "
+        "legitimate mail fails SPF."
+    ),
+    bad_example=(
+        'resource "aws_route53_record" "spf" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "example.com"\n'
+        '  type    = "TXT"\n'
+        "  ttl     = 3600\n"
+        '  records = ["v=spf1 a mx include:a.example include:b.example include:c.example include:d.example '
+        'include:e.example include:f.example include:g.example include:h.example include:i.example -all"]\n'
+        "}\n"
+    ),
+    good_example=(
+        'resource "aws_route53_record" "spf" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "example.com"\n'
+        '  type    = "TXT"\n'
+        "  ttl     = 3600\n"
+        '  records = ["v=spf1 ip4:192.0.2.0/24 include:amazonses.com -all"]\n'
+        "}\n"
+    ),
+    check=_check_lookups,
+    controls=(),
+    references=(f"{_RFC}#section-4.6.4",),
+    fix="display-only",
+    fix_title="Flatten the SPF record under 10 look-ups",
+)
+
+
+# ---------------------------------------------------------------- SPF005
+
+
+def _problems(record: SpfRecord) -> list[str]:
+    return [p.message for p in record.problems if p.is_error or p.code in _SPF005_WARNINGS]
+
+
+def _check_syntax(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
+    _, values = _values(inventory, baseline)
+    for value in values:
+        subject, name = value.value.subject, value.name
+        record = value.record or (known_prefix(value.unknown.pattern) if value.unknown is not None else None)
+        problems = _problems(record) if record is not None else []
+        if problems:
+            assert record is not None
+            yield fail(
+                subject,
+                f"SPF record of {name}: {'; '.join(problems)}",
+                evidence=_evidence(value, "syntax"),
+                fix_hint=f"Correct the SPF record of {name}",
+                record=record.text,
+                problems=problems,
+            )
+        elif value.record is None:
+            reason = value.unknown.reason if value.unknown is not None else ""
+            yield not_assessed(
+                subject, f"SPF record of {name} is not known ({reason})", evidence=_evidence(value, "syntax")
+            )
+        else:
+            yield passed(subject, f"SPF record of {name} is well formed", evidence=_evidence(value, "syntax"))
+
+
+SPF005 = Rule(
+    id="SPF005",
+    slug="spf-syntax-error",
+    title="SPF record has a syntax error or uses ptr",
+    severity=Severity.MEDIUM,
+    family="spf",
+    sources=("terraform", "dns"),
+    summary=(
+        "Fails for an SPF record with a syntax error (a bad ip4/ip6 network, an unknown mechanism, an include "
+        "without a domain, a malformed macro), with terms after `all` (never evaluated) or with the deprecated "
+        "`ptr` mechanism."
+    ),
+    rationale=(
+        "A syntax error makes receivers return permerror, which most treat as no SPF. Terms after `all` are "
+        "never evaluated, so senders listed there fail. `ptr` is slow, unreliable and deprecated (RFC 7208 5.5)."
+    ),
+    bad_example=(
+        'resource "aws_route53_record" "spf" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "example.com"\n'
+        '  type    = "TXT"\n'
+        "  ttl     = 3600\n"
+        '  records = ["v=spf1 ip4:192.0.2.300 ptr -all"]\n'
+        "}\n"
+    ),
+    good_example=(
+        'resource "aws_route53_record" "spf" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "example.com"\n'
+        '  type    = "TXT"\n'
+        "  ttl     = 3600\n"
+        '  records = ["v=spf1 ip4:192.0.2.30 -all"]\n'
+        "}\n"
+    ),
+    check=_check_syntax,
+    controls=(),
+    references=(f"{_RFC}#section-5.5", f"{_RFC}#section-12"),
+)
+
+
+# ---------------------------------------------------------------- SPF006
+
+
+def _split_spelling(strings: list[str], rtype: str | None) -> str:
+    """How the split value is written in the record's own resource."""
+    if rtype == "google_dns_record_set":
+        return " ".join(f'"{s}"' for s in strings)
+    return '""'.join(strings)  # Route 53 and zone-file-minded providers
+
+
+def _check_lengths(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
+    view = DnsView(inventory)
+    for record in view.records:
+        values = txt_values(record)
+        if not values:
+            continue
+        name = label(record)
+        problems: list[str] = []
+        splits: list[dict[str, object]] = []
+        unknown: Unknown | None = None
+        for value in values:
+            if isinstance(value.text, Unknown):
+                unknown = unknown if unknown is not None else value.text
+                continue
+            found = check_string_lengths(value.strings)
+            if found:
+                problems.extend(p.message for p in found)
+                parts = [part for s in value.strings for part in split_txt_value(s)]
+                splits.append(
+                    {
+                        "index": value.index,
+                        "strings": parts,
+                        "replacement": _split_spelling(parts, resource_type(record.prov)),
+                    }
+                )
+        evidence = f"{name} strings"
+        if problems:
+            yield fail(
+                record.prov,
+                f"TXT record {name}: {'; '.join(problems)}",
+                evidence=evidence,
+                fix_hint=f"Split the TXT value at {name} into character-strings of at most 255 bytes",
+                name=name,
+                splits=splits,
+            )
+        elif unknown is not None:
+            yield not_assessed(
+                record.prov, f"TXT record {name}: a value is not known ({unknown.reason})", evidence=evidence
+            )
+        else:
+            yield passed(record.prov, f"TXT record {name} has no character-string over 255 bytes", evidence=evidence)
+
+
+SPF006 = Rule(
+    id="SPF006",
+    slug="txt-string-too-long",
+    title="TXT character-string over 255 bytes",
+    severity=Severity.MEDIUM,
+    family="spf",
+    sources=("terraform",),
+    summary=(
+        "Fails for a TXT record (SPF, DKIM key or any other) with a character-string longer than 255 bytes that "
+        'is not split: in Route 53 write `\\"\\"` between the parts of one value, in Cloud DNS quote each part. '
+        "Azure DNS and Cloudflare split long values themselves, so their records pass."
+    ),
+    rationale=(
+        "A DNS character-string holds at most 255 bytes (RFC 1035 3.3, RFC 7208 3.3). Providers reject a longer "
+        "one or cut it where they like; a 2048-bit DKIM key always needs splitting."
+    ),
+    bad_example=(
+        'resource "aws_route53_record" "dkim" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "s1._domainkey.example.com"\n'
+        '  type    = "TXT"\n'
+        "  ttl     = 3600\n"
+        '  records = ["v=DKIM1; k=rsa; p=MIIBIjANBgkq...(392 characters)...IDAQAB"]\n'
+        "}\n"
+    ),
+    good_example=(
+        'resource "aws_route53_record" "dkim" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "s1._domainkey.example.com"\n'
+        '  type    = "TXT"\n'
+        "  ttl     = 3600\n"
+        '  records = ["v=DKIM1; k=rsa; p=MIIBIjANBgkq...(first 255 bytes)\\"\\"...(the rest)...IDAQAB"]\n'
+        "}\n"
+    ),
+    check=_check_lengths,
+    controls=(),
+    references=(f"{_RFC}#section-3.3", "https://www.rfc-editor.org/rfc/rfc1035#section-3.3"),
+    fix="safe",
+    fix_title="Split the TXT value into 255-byte strings",
+)
+
+
+RULES: tuple[Rule, ...] = (SPF001, SPF002, SPF003, SPF004, SPF005, SPF006)

@@ -187,7 +187,13 @@ def test_paths_are_relative_to_base_dir_and_home_is_not_spelled_out() -> None:
     assert "/home/alice" not in json_report.render(full_result(), options())
 
 
-def test_output_is_indented_json_with_a_final_newline() -> None:
+def test_output_has_one_key_and_one_list_entry_per_line() -> None:
     out = json_report.render(empty_result(), options())
-    assert out.startswith('{\n  "tool": {\n    "name": "emailiac",')
+    assert out.startswith('{\n  "tool": {"name": "emailiac",')
     assert out.endswith("}\n")
+    full = json_report.render(full_result(), options())
+    lines = full.splitlines()
+    start = lines.index('  "findings": [')
+    # Each finding is one line, so two reports diff finding by finding.
+    assert all(line.startswith('    {"rule_id": ') for line in lines[start + 1 : start + 7])
+    assert json.loads(full) == json_report.report_data(full_result(), options())

@@ -392,3 +392,18 @@ resource "aws_ses_identity_policy" "p" {
     assert statement["Principal"] == "*"
     assert isinstance(statement["Resource"], Unknown)
     assert isinstance(body.get("name"), Unknown)
+
+
+def test_invalid_template_directive_is_a_syntax_error(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_route53_record" "x" {\n  records = ["v=spf1 exists:%{i}.a.example -all"]\n}\n',
+            "ok.tf": 'resource "aws_route53_record" "y" {\n  records = ["v=spf1 exists:%%{i}.a.example -all"]\n}\n',
+        },
+    )
+    load = load_terraform([tmp_path], env={})
+    assert [(Path(e.file or "").name, e.line) for e in load.errors] == [("main.tf", 2)]
+    assert "invalid template directive '%{i}'" in load.errors[0].message
+    record = {r.address: r for r in load.resources}["aws_route53_record.y"]
+    assert record.body.get("records") == ["v=spf1 exists:%{i}.a.example -all"]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 __all__ = ["TemplateSyntaxError", "heredoc_body", "split_template", "unescape"]
 
+_DIRECTIVES = frozenset({"if", "else", "endif", "for", "endfor"})
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -101,6 +102,12 @@ def split_template(
             flush(i)
             end = _closing_brace(text, i + 2)
             if text[i] == "%":
+                keyword = text[i + 2 : end].strip().lstrip("~").split(maxsplit=1)
+                if not keyword or keyword[0] not in _DIRECTIVES:
+                    raise TemplateSyntaxError(
+                        f"invalid template directive {text[i : end + 1]!r}; write %%{{ for a literal %{{",
+                        offset + i,
+                    )
                 directive = True
                 literal.append(text[i : end + 1])
             else:

@@ -1,0 +1,145 @@
+"""Benchmark emailiac against raw python-hcl2 parsing and Checkov on one generated corpus, side by side.
+
+    python benchmarks/run.py                      # 2,000 files, Checkov if `checkov` is on PATH
+    python benchmarks/run.py --files 200 --checkov /path/to/venv/bin/checkov
+
+Prints a Markdown table: wall time and peak memory (summed over the whole process tree, sampled every
+20 ms) for a cold lint (empty cache), a warm re-run, one-file lint, `emailiac --version`, a single-process
+python-hcl2 `loads` of every file, and Checkov with all its Terraform checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate_corpus import generate  # noqa: E402
+
+PARSE_ONLY = """
+import sys, time, pathlib, hcl2
+files = sorted(pathlib.Path(sys.argv[1]).rglob("*.tf"))
+start = time.perf_counter()
+for f in files:
+    hcl2.loads(f.read_text())
+print(len(files), time.perf_counter() - start)
+"""
+
+
+@dataclass
+class Measure:
+    label: str
+    seconds: float
+    peak_mib: float
+    note: str = ""
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB."""
+    total = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run(label: str, cmd: list[str], env: dict[str, str] | None = None, note: str = "") -> Measure:
+    peak = 0
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode not in (0, 1, 2):
+        raise SystemExit(f"{label} failed ({proc.returncode}): {err.decode(errors='replace')[-2000:]}")
+    return Measure(label, seconds, peak / 1024, note)
+
+
+def median_run(label: str, cmd: list[str], env: dict[str, str], times: int = 5) -> Measure:
+    runs = [run(label, cmd, env) for _ in range(times)]
+    return Measure(label, statistics.median(m.seconds for m in runs), max(m.peak_mib for m in runs), f"median of {times}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--corpus", type=Path, default=HERE / "corpus")
+    parser.add_argument("--checkov", default=shutil.which("checkov"), help="checkov executable (default: on PATH)")
+    parser.add_argument("--jobs", type=int, default=None, help="emailiac --jobs (default: cores)")
+    args = parser.parse_args()
+
+    count = generate(args.corpus, args.files, 20, 7)
+    emailiac = [sys.executable, "-m", "emailiac"]
+    cache = Path(tempfile.mkdtemp(prefix="emailiac-bench-cache-"))
+    env = {**os.environ, "EMAILIAC_CACHE_DIR": str(cache), "NO_COLOR": "1"}
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    lint = [*emailiac, "lint", str(args.corpus), "-f", "json", "-o", os.devnull, *jobs]
+    results = []
+    # The grammar cache is built once per cache directory; build it outside the timed runs.
+    subprocess.run([*emailiac, "lint", str(args.corpus / "modules"), "-f", "json", "-o", os.devnull], env=env, check=False)
+    shutil.rmtree(cache / "parse", ignore_errors=True)
+    cold = run("emailiac lint, cold (empty parse cache)", lint, env, f"{os.cpu_count()} cores")
+    results.append(cold)
+    warm = run("emailiac lint, warm (cached re-run)", lint, env)
+    results.append(warm)
+    shutil.rmtree(cache / "parse", ignore_errors=True)
+    results.append(run("emailiac lint --jobs 1, cold", [*lint, "--jobs", "1"], env))
+    one_file = args.corpus / "root000" / "main.tf"
+    results.append(median_run("emailiac lint of one file", [*emailiac, "lint", str(one_file)], env))
+    results.append(median_run("emailiac --version", [*emailiac, "--version"], env))
+    parse = run("python-hcl2 loads of every file, one process", [sys.executable, "-c", PARSE_ONLY, str(args.corpus)], env)
+    results.append(parse)
+    checkov: Measure | None = None
+    if args.checkov:
+        checkov = run(
+            "Checkov, all Terraform checks",
+            [args.checkov, "-d", str(args.corpus), "--framework", "terraform", "--quiet", "-o", "json"],
+            env,
+        )
+        results.append(checkov)
+    shutil.rmtree(cache, ignore_errors=True)
+
+    print(f"\nCorpus: {count} files, {sum(f.stat().st_size for f in args.corpus.rglob('*.tf')) // 1024} KiB; "
+          f"Python {sys.version.split()[0]}; {os.cpu_count()} cores\n")
+    print("| run | wall (s) | peak memory (MiB) | vs Checkov | note |")
+    print("|---|---:|---:|---:|---|")
+    for m in results:
+        ratio = f"{checkov.seconds / m.seconds:.1f}x faster" if checkov and m is not checkov else ""
+        print(f"| {m.label} | {m.seconds:.2f} | {m.peak_mib:.0f} | {ratio} | {m.note} |")
+
+
+if __name__ == "__main__":
+    main()

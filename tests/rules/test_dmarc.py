@@ -1,0 +1,160 @@
+"""DMARC rules (DMARC001-DMARC005) judged on facts built directly."""
+
+from __future__ import annotations
+
+from emailiac.baseline import Baseline
+from emailiac.mailauth import parse_dmarc
+from emailiac.result import Status
+from emailiac.rules.dmarc_values import mailto, rewrite
+from tests.rules.dns_facts import one, record, run, statuses, txt, unknown, with_section, zone
+
+MX = record("r.mx", "mail.example.com", "MX", "10 mx.example.com")
+
+
+# ---------------------------------------------------------------- DMARC001
+
+
+def test_a_subdomain_is_covered_by_its_organisational_domain() -> None:
+    facts = [zone(), MX, txt("r.dmarc", "_dmarc.example.com", "v=DMARC1; p=reject")]
+    verdict = one(run("DMARC001", facts))
+    assert verdict.status is Status.PASS
+    assert verdict.subject.address == "r.dmarc"
+    assert "organisational domain at _dmarc.example.com" in verdict.message
+
+
+def test_the_organisational_domain_is_public_suffix_aware() -> None:
+    facts = [
+        zone("example.co.uk"),
+        record("r.mx", "shop.example.co.uk", "MX", "10 mx.example.co.uk"),
+        txt("r.suffix", "_dmarc.co.uk", "v=DMARC1; p=reject"),
+    ]
+    verdict = one(run("DMARC001", facts))
+    assert verdict.status is Status.FAIL
+    assert "_dmarc.shop.example.co.uk nor at _dmarc.example.co.uk" in verdict.message
+
+
+def test_absence_needs_the_organisational_domains_zone_too() -> None:
+    facts = [zone("mail.example.com"), MX]
+    verdict = one(run("DMARC001", facts))
+    assert verdict.out_of_scope
+    assert "the zone of example.com is not declared" in verdict.message
+
+
+def test_missing_record_suggestion_uses_the_baseline() -> None:
+    base = with_section("dmarc", policy="quarantine", required_rua=("mailto:SOC@reports.example",))
+    verdict = one(run("DMARC001", [zone(), record("r.mx", "example.com", "MX", "10 mx.example.com")], base))
+    assert verdict.status is Status.FAIL
+    assert verdict.subject.address == "aws_route53_zone.main"
+    assert verdict.data["name"] == "_dmarc.example.com"
+    assert verdict.data["value"] == "v=DMARC1; p=quarantine; rua=mailto:soc@reports.example"
+
+
+def test_an_unresolved_value_at_the_dmarc_name_is_not_assessed() -> None:
+    facts = [
+        zone(),
+        record("r.mx", "example.com", "MX", "10 mx.example.com"),
+        txt("r.d", "_dmarc.example.com", unknown()),
+    ]
+    assert one(run("DMARC001", facts)).status is Status.NOT_ASSESSED
+
+
+# ---------------------------------------------------------------- DMARC002
+
+
+def test_p_raised_cures_inherited_sp_and_np() -> None:
+    verdict = one(
+        run("DMARC002", [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; p=none; rua=mailto:d@example.com")])
+    )
+    assert verdict.status is Status.FAIL
+    assert verdict.message == "DMARC record at _dmarc.example.com has p=none (the baseline requires p=reject)"
+    assert verdict.data["replacement"] == "v=DMARC1; p=reject; rua=mailto:d@example.com"
+
+
+def test_a_strict_subdomain_baseline_adds_sp_after_p() -> None:
+    base = with_section("dmarc", policy="quarantine", subdomain_policy="reject")
+    verdict = one(run("DMARC002", [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; p=quarantine")], base))
+    assert verdict.status is Status.FAIL
+    assert "sp not set, so p=quarantine applies to subdomains" in verdict.message
+    assert verdict.data["replacement"] == "v=DMARC1; p=quarantine; sp=reject"
+
+
+def test_a_weak_np_fails_on_its_own() -> None:
+    verdict = one(run("DMARC002", [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; p=reject; np=none")]))
+    assert verdict.status is Status.FAIL
+    assert verdict.data["replacement"] == "v=DMARC1; p=reject; np=reject"
+
+
+def test_a_non_dmarc_value_beside_the_record_does_not_hide_it() -> None:
+    facts = [zone(), txt("r", "_dmarc.example.com", "verification=abc", "v=DMARC1; p=none")]
+    assert one(run("DMARC002", facts)).status is Status.FAIL
+    assert one(run("DMARC005", facts)).status is Status.FAIL  # the stray value is reported there
+
+
+def test_a_record_of_unresolved_name_under_dmarc_is_judged_on_its_text() -> None:
+    facts = [zone(), txt("r", unknown(pattern="_dmarc.*"), "v=DMARC1; p=none")]
+    verdict = one(run("DMARC002", facts))
+    assert verdict.status is Status.FAIL
+    assert "_dmarc.*" in verdict.message
+
+
+# ---------------------------------------------------------------- DMARC003
+
+
+def test_pct_is_removed_or_raised_to_the_minimum() -> None:
+    facts = [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; p=reject; pct=20")]
+    assert one(run("DMARC003", facts)).data["replacement"] == "v=DMARC1; p=reject"
+    verdict = one(run("DMARC003", facts, with_section("dmarc", min_pct=50)))
+    assert verdict.data["replacement"] == "v=DMARC1; p=reject; pct=50"
+
+
+# ---------------------------------------------------------------- DMARC004
+
+
+def test_required_addresses_compare_case_insensitively_without_size() -> None:
+    base = with_section("dmarc", required_rua=("mailto:dmarc@soc.example",))
+    facts = [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; p=reject; rua=mailto:DMARC@Soc.Example!10m")]
+    assert one(run("DMARC004", facts, base)).status is Status.PASS
+    facts = [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; p=reject; rua=mailto:me@example.com")]
+    verdict = one(run("DMARC004", facts, base))
+    assert verdict.status is Status.FAIL
+    assert verdict.data["replacement"] == "v=DMARC1; p=reject; rua=mailto:me@example.com,mailto:dmarc@soc.example"
+
+
+def test_an_external_address_outside_the_configuration_is_not_judged() -> None:
+    facts = [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; p=reject; rua=mailto:x@vendor.example")]
+    assert one(run("DMARC004", facts)).status is Status.PASS
+
+
+def test_mailto_and_rewrite_helpers() -> None:
+    assert mailto("MAILTO:Dmarc@Example.com!5m") == "dmarc@example.com"
+    record_ = parse_dmarc("v=DMARC1; p=none; pct=10")
+    assert rewrite(record_, {"pct": None, "p": "reject", "rua": "mailto:a@b.example"}) == (
+        "v=DMARC1; p=reject; rua=mailto:a@b.example"
+    )
+
+
+# ---------------------------------------------------------------- DMARC005
+
+
+def test_two_records_in_two_resources_fail_each_resource_once() -> None:
+    facts = [
+        zone(),
+        txt("cloudflare_record.a", "_dmarc.example.com", "v=DMARC1; p=reject"),
+        txt("cloudflare_record.b", "_dmarc.example.com", "v=DMARC1; p=none"),
+    ]
+    assert statuses(run("DMARC005", facts)) == [
+        ("cloudflare_record.a", Status.FAIL),
+        ("cloudflare_record.b", Status.FAIL),
+    ]
+    assert statuses(run("DMARC002", facts)) == [("cloudflare_record.a", Status.NOT_ASSESSED)]
+
+
+def test_a_partly_known_second_record_counts() -> None:
+    facts = [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; p=reject", unknown(pattern="v=DMARC1; p=*"))]
+    verdict = one(run("DMARC005", facts))
+    assert verdict.status is Status.FAIL and "2 DMARC records" in verdict.message
+
+
+def test_authorisation_records_are_not_policy_records() -> None:
+    facts = [zone(), txt("r", "example.net._report._dmarc.example.com", "v=DMARC1")]
+    assert run("DMARC005", facts, Baseline()) == []
