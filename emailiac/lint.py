@@ -93,6 +93,7 @@ def collect(paths: Sequence[Path], options: LintOptions) -> Collected:
                 env=options.env if options.env is not None else os.environ,
                 exclude=options.exclude,
                 parse_many=parse_many_for(options.jobs, options.cache),
+                cache=options.cache,
             )
         )
     resources = [r for load in loads for r in load.resources]

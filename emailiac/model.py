@@ -7,7 +7,7 @@ could not be determined holds an `Unknown` with the reason, so a rule can say *w
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -60,6 +60,10 @@ class Unknown:
     def __bool__(self) -> bool:
         # An unknown must never be read as true or false: that is how a false "pass" happens.
         raise TypeError(f"unknown value used as a boolean ({self.reason})")
+
+    def __reduce__(self) -> tuple[type, tuple[str, tuple[str, ...], str | None]]:
+        # The dataclass default pickles through __setstate__ and fields(), slow for cached loads.
+        return (Unknown, (self.reason, self.refs, self.pattern))
 
 
 def is_known(value: object) -> bool:
@@ -430,6 +434,8 @@ class Inventory:
     notes: list[Note] = field(default_factory=list)
     _by_type: dict[type, list[Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _indexed_len: int = field(default=-1, init=False, repr=False, compare=False)
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _memo_len: int = field(default=-1, init=False, repr=False, compare=False)
 
     def of(self, kind: type[F]) -> Iterator[F]:
         # Rules ask for one fact type at a time, many times over; index the facts by type once.
@@ -441,6 +447,17 @@ class Inventory:
         if kind in self._by_type or kind in FACT_TYPES.values():
             return iter(self._by_type.get(kind, []))
         return (f for f in self.facts if isinstance(f, kind))
+
+    def memo(self, key: str, build: Callable[[Inventory], F]) -> F:
+        """A value derived from the facts (an index, the mail domains), built once and shared by every rule
+        that asks; it is rebuilt when facts are added."""
+        if self._memo_len != len(self.facts):
+            self._memo = {}
+            self._memo_len = len(self.facts)
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        value: F = self._memo[key]
+        return value
 
     def gap(self, kind: type[Any], scope: str = "") -> Gap | None:
         name = kind.__name__

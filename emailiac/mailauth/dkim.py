@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from dataclasses import dataclass
 
@@ -173,6 +174,7 @@ def _read_key(der: bytes, key_type: str) -> tuple[int | None, str | None, str | 
     return key.key_size, key_format, None
 
 
+@functools.lru_cache(maxsize=4096)  # pure: rules parse the same record several times
 def parse_dkim_key(txt: str) -> DkimKey:
     """Parse a DKIM key record; never raises, problems describe what is wrong."""
     parser = _Parser(txt)

@@ -13,6 +13,7 @@ free except that v must come first (section 6.3).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -338,6 +339,7 @@ class _Parser:
             self.ruf = tuple(uris)
 
 
+@functools.lru_cache(maxsize=4096)  # pure: rules parse the same record several times
 def parse_dmarc(txt: str) -> DmarcRecord:
     """Parse one DMARC record; never raises, problems describe what is wrong."""
     parser = _Parser(txt)

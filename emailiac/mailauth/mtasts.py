@@ -7,6 +7,7 @@ first value (section 3.2); the repeat is reported as a warning.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -99,6 +100,7 @@ def _tag_problem(code: str, tag: RawTag, what: str, severity: Severity = ERROR) 
     return Problem(code, f"{excerpt(tag.text)} at position {tag.position} {what}", tag.position, severity)
 
 
+@functools.lru_cache(maxsize=4096)  # pure: rules parse the same record several times
 def parse_sts_record(txt: str) -> StsRecord:
     """Parse the _mta-sts TXT record ("v=STSv1; id=20240101T000000;")."""
     tags, empty = split_tags(txt)
@@ -194,6 +196,7 @@ class _PolicyParser:
             self.problems.append(Problem("mx", "MTA-STS policy has no mx field"))
 
 
+@functools.lru_cache(maxsize=4096)  # pure: rules parse the same record several times
 def parse_sts_policy(text: str) -> StsPolicy:
     """Parse the policy served at https://mta-sts.<domain>/.well-known/mta-sts.txt."""
     parser = _PolicyParser(text)

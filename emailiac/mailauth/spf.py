@@ -8,6 +8,7 @@ answer with "permerror" gets error-level problems. Risky but working records
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Sequence
@@ -400,6 +401,7 @@ def _is_ipv6(address: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)  # pure: rules parse the same record several times
 def parse_spf(txt: str) -> SpfRecord:
     """Parse one SPF record; never raises, problems describe what is wrong."""
     if not is_spf(txt):

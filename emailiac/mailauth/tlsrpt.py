@@ -6,6 +6,7 @@ allowed around ";" and between rua URIs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,6 +87,7 @@ def uri_error(uri: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # pure: rules parse the same record several times
 def parse_tlsrpt(txt: str) -> TlsRptRecord:
     """Parse one TLS-RPT record; never raises."""
     tags, empty = split_tags(txt)

@@ -167,7 +167,7 @@ def _check_m365_selectors(inventory: Inventory, view: DnsView) -> Iterator[Verdi
 
 def _check_signing(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
     yield from _check_ses_signing(inventory)
-    yield from _check_m365_selectors(inventory, DnsView(inventory))
+    yield from _check_m365_selectors(inventory, DnsView.of(inventory))
 
 
 DKIM001 = Rule(
@@ -294,7 +294,7 @@ def _check_key_size(inventory: Inventory, baseline: Baseline) -> Iterator[Verdic
         verdict = _ses_key_verdict(dkim, minimum)
         if verdict is not None:
             yield verdict
-    yield from _published_key_verdicts(DnsView(inventory), minimum)
+    yield from _published_key_verdicts(DnsView.of(inventory), minimum)
 
 
 DKIM002 = Rule(
@@ -407,7 +407,7 @@ def _cname_fix(dkim: SesDkim, domain: str, view: DnsView) -> dict[str, Any]:
 
 
 def _check_cnames(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    view = DnsView(inventory)
+    view = DnsView.of(inventory)
     for dkim in inventory.of(SesDkim):
         if dkim.origin != "AWS_SES" or dkim.tokens is None:
             continue  # BYODKIM publishes its own key, not SES tokens

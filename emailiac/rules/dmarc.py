@@ -51,7 +51,7 @@ def _rua_default(baseline: Baseline, domain: str) -> str:
 
 
 def _check_present(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    view = DnsView(inventory)
+    view = DnsView.of(inventory)
     for domain in mail_domains(inventory, baseline, view):
         own = f"_dmarc.{domain.name}"
         what = f"DMARC record of {domain.name}"
@@ -169,7 +169,7 @@ def _weak_policies(dn: DmarcName, record: DmarcRecord, baseline: Baseline) -> tu
 
 
 def _check_policy(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    for dn in dmarc_names(DnsView(inventory)):
+    for dn in dmarc_names(DnsView.of(inventory)):
         value, record, reason = dn.policy_record()
         subject = value.subject
         if record is None:
@@ -223,7 +223,7 @@ DMARC002 = Rule(
 
 def _check_pct(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
     minimum = baseline.dmarc.min_pct
-    for dn in dmarc_names(DnsView(inventory)):
+    for dn in dmarc_names(DnsView.of(inventory)):
         value, record, reason = dn.policy_record()
         subject = value.subject
         if record is None:
@@ -289,7 +289,7 @@ def _unauthorised(dn: DmarcName, record: DmarcRecord, view: DnsView) -> list[str
 
 
 def _check_rua(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    view = DnsView(inventory)
+    view = DnsView.of(inventory)
     required = [mailto(a) for a in baseline.dmarc.required_rua]
     for dn in dmarc_names(view):
         value, record, reason = dn.policy_record()
@@ -357,7 +357,7 @@ DMARC004 = Rule(
 
 
 def _check_valid(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    for dn in dmarc_names(DnsView(inventory)):
+    for dn in dmarc_names(DnsView.of(inventory)):
         several = dn.several
         for subject, values in dn.by_record():
             evidence = f"{dn.name} syntax"

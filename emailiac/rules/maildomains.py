@@ -148,6 +148,11 @@ class Domain:
 class DnsView:
     """The DNS facts of an inventory, indexed for look-ups by name."""
 
+    @classmethod
+    def of(cls, inventory: Inventory) -> DnsView:
+        """The view of an inventory, built once for all the DNS rules of a run."""
+        return inventory.memo("dns-view", cls)
+
     def __init__(self, inventory: Inventory) -> None:
         self.inventory = inventory
         self.live = "dns" in inventory.sources
@@ -322,8 +327,13 @@ def _note_mx(domain: Domain, record: DnsRecord) -> None:
 
 
 def mail_domains(inventory: Inventory, baseline: Baseline, view: DnsView | None = None) -> list[Domain]:
-    """The mail domains of the inventory and baseline, by name, with why each is one."""
-    view = view or DnsView(inventory)
+    """The mail domains of the inventory and baseline, by name, with why each is one (computed once per
+    inventory and baseline; callers only read them)."""
+    view = view or DnsView.of(inventory)
+    return inventory.memo(f"mail-domains:{id(baseline)}:{id(view)}", lambda inv: _mail_domains(inv, baseline, view))
+
+
+def _mail_domains(inventory: Inventory, baseline: Baseline, view: DnsView) -> list[Domain]:
     found: dict[str, Domain] = {}
 
     def get(name: str) -> Domain:

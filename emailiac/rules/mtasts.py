@@ -155,7 +155,7 @@ def _judge_policy(policy: MtaStsPolicy, view: DnsView, baseline: Baseline) -> Ve
 
 
 def _check_mta_sts(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    view = DnsView(inventory)
+    view = DnsView.of(inventory)
     yield from _check_records(inventory, baseline, view)
     for policy in inventory.of(MtaStsPolicy):
         yield _judge_policy(policy, view, baseline)

@@ -54,7 +54,7 @@ def _certainly_spf(pattern: str | None) -> bool:
 
 
 def _values(inventory: Inventory, baseline: Baseline) -> tuple[DnsView, list[SpfValue]]:
-    view = DnsView(inventory)
+    view = DnsView.of(inventory)
     names = {d.name for d in mail_domains(inventory, baseline, view)}
     return view, spf_values(view, names)
 
@@ -74,7 +74,7 @@ def suggested_record(domain: Domain, qualifier: str) -> str:
 
 
 def _check_present(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    view = DnsView(inventory)
+    view = DnsView.of(inventory)
     for domain in mail_domains(inventory, baseline, view):
         name = domain.name
         search = view.search(name, is_spf, _could_be_spf, certain=_certainly_spf)
@@ -265,7 +265,7 @@ SPF002 = Rule(
 
 
 def _check_single(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    view = DnsView(inventory)
+    view = DnsView.of(inventory)
     by_name: dict[str, list[RecordValue]] = {}
     for record in view.records:
         if isinstance(record.name, str):
@@ -546,7 +546,7 @@ def _split_spelling(strings: list[str], rtype: str | None) -> str:
 
 
 def _check_lengths(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    view = DnsView(inventory)
+    view = DnsView.of(inventory)
     for record in view.records:
         values = txt_values(record)
         if not values:

@@ -49,7 +49,7 @@ def _judge(found: list[RecordValue], name: str) -> Verdict:
 
 
 def _check_tlsrpt(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    view = DnsView(inventory)
+    view = DnsView.of(inventory)
     for domain in mail_domains(inventory, baseline, view):
         if not domain.receives:
             continue

@@ -16,6 +16,7 @@ from emailiac.sources.terraform.ast import Block, HclFile
 from emailiac.sources.terraform.files import ParsedFile, parse_file
 from emailiac.sources.terraform.module import ModuleInstance, ModuleSource, _key_text, module_inputs
 from emailiac.sources.terraform.resource import TfResource
+from emailiac.sources.terraform.rootcache import RootCache
 from emailiac.sources.terraform.variables import collect_root_values, convert_to_type
 
 __all__ = ["Loader", "TerraformLoad", "discover_roots", "load_terraform"]
@@ -78,34 +79,41 @@ def discover_roots(directory: Path, exclude: Sequence[str] = ()) -> list[Path]:
 
 
 class ParseStore:
-    """Parsed files shared by every root of a run; each file is parsed and reported once."""
+    """Parsed files shared by every root of a run: each file is parsed once."""
 
-    def __init__(self, parse_many: ParseMany, result: TerraformLoad) -> None:
+    def __init__(self, parse_many: ParseMany) -> None:
         self.parse_many = parse_many
-        self.result = result
         self._parsed: dict[Path, ParsedFile] = {}
 
     def get(self, paths: list[Path]) -> list[ParsedFile]:
         todo = [p for p in dict.fromkeys(paths) if p.resolve() not in self._parsed]
         for p, parsed in zip(todo, self.parse_many(todo), strict=True):
             self._parsed[p.resolve()] = parsed
+        return [self._parsed[p.resolve()] for p in paths]
+
+
+class Loader:
+    """Loads one root module; reports what its files say and remembers which files and folders it read."""
+
+    def __init__(self, root_dir: Path, store: ParseStore, result: TerraformLoad) -> None:
+        self.root_dir = root_dir
+        self.store = store
+        self.result = result
+        self.dirs: list[Path] = []  # module folders read, in order
+        self._sources: dict[Path, ModuleSource] = {}
+
+    def files_of(self, directory: Path) -> list[HclFile]:
+        self.dirs.append(directory)
+        out = []
+        for parsed in self.store.get(_tf_files(directory)):
             self.result.files.append(parsed.path)
             if parsed.error:
                 self.result.errors.append(parsed.error)
             self.result.suppressions.extend(parsed.suppressions)
             self.result.warnings.extend(parsed.warnings)
-        return [self._parsed[p.resolve()] for p in paths]
-
-
-class Loader:
-    def __init__(self, root_dir: Path, store: ParseStore, result: TerraformLoad) -> None:
-        self.root_dir = root_dir
-        self.store = store
-        self.result = result
-        self._sources: dict[Path, ModuleSource] = {}
-
-    def files_of(self, directory: Path) -> list[HclFile]:
-        return [p.hcl for p in self.store.get(_tf_files(directory)) if p.hcl is not None]
+            if parsed.hcl is not None:
+                out.append(parsed.hcl)
+        return out
 
     def source(self, directory: Path) -> ModuleSource:
         key = directory.resolve()
@@ -186,13 +194,27 @@ def load_root(
     var_files: Sequence[Path] = (),
     cli_vars: Mapping[str, str] | None = None,
     env: Mapping[str, str] | None = None,
-) -> None:
+) -> Loader:
     loader = Loader(root, store, result)
     source = loader.source(root)
     values = collect_root_values(root, source.variables, var_files=var_files, cli_vars=cli_vars, env=env)
     result.errors.extend(values.errors)
     instance = ModuleInstance(loader, source, "", _root_inputs(source, values.values))
     result.resources.extend(instance.expand(result.notes))
+    return loader
+
+
+def _merge(into: TerraformLoad, part: TerraformLoad) -> None:
+    """Add one root's load; files shared by several roots (modules) are reported once."""
+    into.resources.extend(part.resources)
+    into.notes.extend(part.notes)
+    for name in ("errors", "suppressions", "warnings", "files"):
+        target: list[Any] = getattr(into, name)
+        seen = set(target)
+        for item in getattr(part, name):
+            if item not in seen:
+                seen.add(item)
+                target.append(item)
 
 
 def load_terraform(
@@ -203,8 +225,12 @@ def load_terraform(
     env: Mapping[str, str] | None = None,
     exclude: Sequence[str] = (),
     parse_many: ParseMany | None = None,
+    cache: bool = False,
 ) -> TerraformLoad:
-    """Load every root module named by `paths` (directories, or .tf files whose directory is the module)."""
+    """Load every root module named by `paths` (directories, or .tf files whose directory is the module).
+
+    With `cache`, a root whose files, variable values and loader code are unchanged since a previous run is
+    taken from the root cache instead of being parsed and evaluated again."""
     result = TerraformLoad()
     roots: list[Path] = []
     for path in paths:
@@ -214,14 +240,24 @@ def load_terraform(
             roots.append(path.parent)
         else:
             result.errors.append(InputError("no such file or directory", str(path)))
-    seen: set[Path] = set()
-    store = ParseStore(parse_many or _parse_serial, result)
-    # Parse every file of every root at once so a worker pool sees the whole batch.
-    store.get([p for r in roots for p in _tf_files(r)])
+    env = env if env is not None else os.environ
+    roots = list({r.resolve(): r for r in roots}.values())
+    root_cache = RootCache() if cache else None
+    pending: list[tuple[Path, str]] = []
     for root in roots:
-        key = root.resolve()
-        if key in seen:
-            continue
-        seen.add(key)
-        load_root(root, result, store, var_files=var_files, cli_vars=cli_vars, env=env or os.environ)
+        key = root_cache.key(root, var_files, cli_vars or {}, env) if root_cache else ""
+        hit = root_cache.get(key) if root_cache else None
+        if hit is not None:
+            _merge(result, hit)
+        else:
+            pending.append((root, key))
+    store = ParseStore(parse_many or _parse_serial)
+    # Parse every file of every root still to load at once, so a worker pool sees the whole batch.
+    store.get([p for r, _ in pending for p in _tf_files(r)])
+    for root, key in pending:
+        part = TerraformLoad()
+        loader = load_root(root, part, store, var_files=var_files, cli_vars=cli_vars, env=env)
+        if root_cache is not None:
+            root_cache.put(key, loader.dirs, part)
+        _merge(result, part)
     return result

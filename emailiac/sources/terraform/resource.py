@@ -25,6 +25,9 @@ class Span:
     line: int
     end_line: int
 
+    def __reduce__(self) -> tuple[type, tuple[int, int, int, int]]:
+        return (Span, (self.start, self.end, self.line, self.end_line))
+
 
 @dataclass
 class Body:

@@ -1,0 +1,115 @@
+"""A cache of whole root-module loads (evaluated resources, errors, notes, suppressions).
+
+An entry is found by a key over the root's own files, the variable values given, the loader's code and
+emailiac's version; it then records the module folders the load read, and is used only if every one of
+them still holds the same files with the same contents. A re-run over an unchanged monorepo so skips
+parsing and evaluation altogether; a change to one root reloads that root only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from emailiac import __version__
+
+if TYPE_CHECKING:
+    from emailiac.sources.terraform.loader import TerraformLoad
+
+__all__ = ["RootCache"]
+
+_MAGIC = b"emailiac-root-cache-1\n"
+_TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+
+
+def _code_digest() -> str:
+    """Everything that turns files into evaluated resources: a change to it invalidates every entry."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(here.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update((here.parent.parent / "model.py").read_bytes())
+    return digest.hexdigest()
+
+
+def _dir_digest(directory: Path) -> str:
+    """The Terraform files of one folder: names and contents."""
+    digest = hashlib.sha256()
+    try:
+        names = sorted(p.name for p in directory.iterdir() if p.name.endswith(_TERRAFORM_SUFFIXES) and p.is_file())
+    except OSError:
+        return "missing"
+    for name in names:
+        digest.update(name.encode() + b"\0")
+        try:
+            digest.update(hashlib.sha256((directory / name).read_bytes()).digest())
+        except OSError:
+            digest.update(b"unreadable")
+    return digest.hexdigest()
+
+
+class RootCache:
+    def __init__(self, directory: Path | None = None) -> None:
+        from emailiac.sources.terraform.cache import default_cache_dir
+
+        self.directory = (directory or default_cache_dir()) / "roots"
+        self._salt = _code_digest()
+
+    def key(
+        self, root: Path, var_files: Sequence[Path], cli_vars: Mapping[str, str], env: Mapping[str, str]
+    ) -> str:
+        digest = hashlib.sha256(self._salt.encode())
+        digest.update(str(root).encode() + b"\0" + _dir_digest(root).encode())
+        for path in var_files:
+            digest.update(str(path).encode() + b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(b"missing")
+        for name, value in sorted(cli_vars.items()):
+            digest.update(f"var:{name}={value}\0".encode())
+        for name, value in sorted(env.items()):
+            if name.startswith("TF_VAR_"):
+                digest.update(f"env:{name}={value}\0".encode())
+        return digest.hexdigest()
+
+    def _file(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> TerraformLoad | None:
+        try:
+            raw = self._file(key).read_bytes()
+        except OSError:
+            return None
+        if not raw.startswith(_MAGIC):
+            return None
+        try:
+            dirs, payload = pickle.loads(raw[len(_MAGIC) :])
+        except Exception:  # a corrupt or foreign entry is a miss, rewritten after the load
+            return None
+        if not all(_dir_digest(Path(d)) == h for d, h in dirs):
+            return None
+        result: TerraformLoad = payload
+        return result
+
+    def put(self, key: str, dirs: Sequence[Path], payload: TerraformLoad) -> None:
+        entry: tuple[list[tuple[str, str]], Any] = (
+            [(str(d), _dir_digest(d)) for d in dict.fromkeys(dirs)],
+            payload,
+        )
+        target = self._file(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_MAGIC)
+                pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except (OSError, pickle.PicklingError):
+            pass  # a read-only or full cache directory only costs speed
