@@ -236,7 +236,10 @@ def list_rules(
         if family and rule.family != family:
             continue
         table.add_row(rule.id, rule.severity.label, ",".join(s[0].upper() for s in rule.sources), rule.fix, rule.title)
-    Console(no_color=_use_color(False) is False, highlight=False).print(table)
+    console = Console(no_color=not _use_color(False), highlight=False)
+    if not console.is_terminal:
+        console.width = 160  # piped: keep one rule per line
+    console.print(table)
 
 
 @app.command()
