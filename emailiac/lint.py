@@ -10,6 +10,7 @@ from pathlib import Path
 from emailiac.baseline import Baseline
 from emailiac.engine import evaluate
 from emailiac.model import Inventory
+from emailiac.redact import redact_result
 from emailiac.result import Evaluation, InputError, Result, Suppression
 from emailiac.sources.terraform.adapters import facts_from_resources
 from emailiac.sources.terraform.files import is_plan_json, read_text
@@ -39,6 +40,7 @@ class Collected:
     warnings: list[str]
     only_files: set[str] | None  # report only subjects in these files (files named on the command line)
     resources: int = 0
+    secrets: set[str] = field(default_factory=set)
 
 
 def _is_json_doc(path: Path) -> bool:
@@ -102,6 +104,7 @@ def collect(paths: Sequence[Path], options: LintOptions) -> Collected:
         collected.suppressions.extend(load.suppressions)
         collected.warnings.extend(load.warnings)
         collected.inventory.notes.extend(load.notes)
+        collected.secrets |= load.secrets
     if loads:
         collected.inventory.facts.extend(facts_from_resources(ResourceIndex(resources)))
         collected.inventory.sources.add("terraform")
@@ -134,4 +137,5 @@ def lint(paths: Sequence[Path], baseline: Baseline, options: LintOptions) -> Res
         result.passes = [e for e in result.passes if _keep(e, collected.only_files)]
         result.not_assessed = [e for e in result.not_assessed if _keep(e, collected.only_files)]
     result.warnings[:0] = collected.warnings
+    redact_result(result, collected.secrets)
     return result

@@ -89,7 +89,7 @@ def test_syntax_error_is_one_line_with_position_and_others_still_linted() -> Non
 
 
 def test_missing_path() -> None:
-    code, out, err = run("lint", "no/such/dir", "-f", "json")
+    code, _out, err = run("lint", "no/such/dir", "-f", "json")
     assert code == 2
     assert "no/such/dir: no such file or directory" in err
 
@@ -149,7 +149,7 @@ def test_single_file_reports_only_that_file() -> None:
 
 
 def test_suppressed_findings_are_listed_but_not_counted() -> None:
-    code, out, _ = run("lint", "fixtures/terraform/net_suppressed", "-f", "json")
+    _code, out, _ = run("lint", "fixtures/terraform/net_suppressed", "-f", "json")
     report = json.loads(out)
     suppressed = [f for f in report["findings"] if f["suppressed"]]
     assert suppressed and all(f["suppression"]["reason"] for f in suppressed)
@@ -175,3 +175,27 @@ def test_version_and_single_file_lint_load_no_cloud_sdks(tmp_path: Path) -> None
     env = {**os.environ, "EMAILIAC_CACHE_DIR": str(tmp_path)}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
     assert "HEAVY []" in proc.stderr, proc.stderr
+
+
+def test_pyproject_tool_section_is_read(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_guardduty_detector" "d" {\n  enable = false\n}\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.emailiac]\nskip = ["IDS001"]\n')
+    code, out, _ = run("lint", str(tmp_path))
+    assert code == 0 and "IDS001" not in out
+    (tmp_path / "pyproject.toml").write_text("[tool.emailiac]\nbogus = 1\n")
+    code, _, err = run("lint", str(tmp_path))
+    assert code == 2 and "unknown setting 'bogus'" in err
+
+
+def test_sensitive_variable_values_never_reach_reports(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "relay_note" {\n  type      = string\n  sensitive = true\n}\n'
+        'resource "aws_security_group" "sg" {\n  ingress {\n    description = "relay ${var.relay_note}"\n'
+        '    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'
+    )
+    (tmp_path / "terraform.tfvars").write_text('relay_note = "hunter2-secret-token"\n')
+    for fmt in ("text", "json", "sarif", "github", "markdown", "junit"):
+        _, out, err = run("lint", str(tmp_path), "-f", fmt, "-v")
+        assert "hunter2-secret-token" not in out + err, fmt
+    _, out, _ = run("lint", str(tmp_path), "-v")
+    assert "(sensitive)" in out

@@ -17,7 +17,7 @@ from emailiac.sources.terraform.files import ParsedFile, parse_file
 from emailiac.sources.terraform.module import ModuleInstance, ModuleSource, _key_text, module_inputs
 from emailiac.sources.terraform.resource import TfResource
 from emailiac.sources.terraform.rootcache import RootCache
-from emailiac.sources.terraform.variables import collect_root_values, convert_to_type
+from emailiac.sources.terraform.variables import bind_variables, collect_root_values
 
 __all__ = ["Loader", "TerraformLoad", "discover_roots", "load_terraform"]
 
@@ -40,6 +40,7 @@ class TerraformLoad:
     suppressions: list[Suppression] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every file read
+    secrets: set[str] = field(default_factory=set)  # values of `sensitive` variables, kept out of reports
 
 
 def _tf_files(directory: Path) -> list[Path]:
@@ -100,6 +101,7 @@ class Loader:
         self.store = store
         self.result = result
         self.dirs: list[Path] = []  # module folders read, in order
+        self.secrets = result.secrets
         self._sources: dict[Path, ModuleSource] = {}
 
     def files_of(self, directory: Path) -> list[HclFile]:
@@ -169,23 +171,6 @@ class Loader:
         return dict(instances)
 
 
-def _root_inputs(source: ModuleSource, values: Mapping[str, Any]) -> dict[str, Any]:
-    inputs: dict[str, Any] = {}
-    for name, block in source.variables.items():
-        type_attr = block.body.attribute("type")
-        type_name = getattr(type_attr.expr, "name", "any") if type_attr else "any"
-        if name in values:
-            inputs[name] = convert_to_type(values[name], type_name)
-            continue
-        default = block.body.attribute("default")
-        if default is not None:
-            from emailiac.sources.terraform.evaluate import evaluate
-            from emailiac.sources.terraform.variables import _NoReferences
-
-            inputs[name] = evaluate(default.expr, _NoReferences())
-    return inputs
-
-
 def load_root(
     root: Path,
     result: TerraformLoad,
@@ -199,7 +184,7 @@ def load_root(
     source = loader.source(root)
     values = collect_root_values(root, source.variables, var_files=var_files, cli_vars=cli_vars, env=env)
     result.errors.extend(values.errors)
-    instance = ModuleInstance(loader, source, "", _root_inputs(source, values.values))
+    instance = ModuleInstance(loader, source, "", bind_variables(source.variables, values.values, loader.secrets))
     result.resources.extend(instance.expand(result.notes))
     return loader
 
@@ -208,6 +193,7 @@ def _merge(into: TerraformLoad, part: TerraformLoad) -> None:
     """Add one root's load; files shared by several roots (modules) are reported once."""
     into.resources.extend(part.resources)
     into.notes.extend(part.notes)
+    into.secrets |= part.secrets
     for name in ("errors", "suppressions", "warnings", "files"):
         target: list[Any] = getattr(into, name)
         seen = set(target)

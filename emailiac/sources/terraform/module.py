@@ -17,7 +17,7 @@ from emailiac.model import Note, Unknown
 from emailiac.sources.terraform.ast import Block, BodyAst, Expr, HclFile
 from emailiac.sources.terraform.evaluate import evaluate
 from emailiac.sources.terraform.resource import Body, Span, TfResource
-from emailiac.sources.terraform.variables import convert_to_type
+from emailiac.sources.terraform.variables import bind_variables
 
 if TYPE_CHECKING:
     from emailiac.sources.terraform.loader import Loader
@@ -419,15 +419,9 @@ def module_inputs(
     parent: ModuleInstance, block: Block, scope: Mapping[str, Any], child: ModuleSource
 ) -> dict[str, Any]:
     """Values for a child module's variables: call arguments (evaluated in the parent), else defaults."""
-    values: dict[str, Any] = {}
-    for name, var_block in child.variables.items():
-        type_attr = var_block.body.attribute("type")
-        type_name = getattr(type_attr.expr, "name", "any") if type_attr else "any"
-        arg = block.body.attribute(name)
-        if arg is not None:
-            values[name] = convert_to_type(parent.eval(arg.expr, scope), type_name)
-            continue
-        default = var_block.body.attribute("default")
-        if default is not None:
-            values[name] = evaluate(default.expr, parent)
-    return values
+    given = {
+        name: parent.eval(arg.expr, scope)
+        for name in child.variables
+        if (arg := block.body.attribute(name)) is not None
+    }
+    return bind_variables(child.variables, given, parent.loader.secrets)

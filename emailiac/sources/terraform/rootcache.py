@@ -61,9 +61,7 @@ class RootCache:
         self.directory = (directory or default_cache_dir()) / "roots"
         self._salt = _code_digest()
 
-    def key(
-        self, root: Path, var_files: Sequence[Path], cli_vars: Mapping[str, str], env: Mapping[str, str]
-    ) -> str:
+    def key(self, root: Path, var_files: Sequence[Path], cli_vars: Mapping[str, str], env: Mapping[str, str]) -> str:
         digest = hashlib.sha256(self._salt.encode())
         digest.update(str(root).encode() + b"\0" + _dir_digest(root).encode())
         for path in var_files:

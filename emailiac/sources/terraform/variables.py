@@ -19,10 +19,17 @@ from emailiac.sources.terraform.evaluate import evaluate
 from emailiac.sources.terraform.files import parse_file
 from emailiac.sources.terraform.hcl import HclSyntaxError, parse_expression
 
-__all__ = ["VariableValues", "collect_root_values", "convert_to_type"]
+__all__ = [
+    "NoReferences",
+    "VariableValues",
+    "bind_variables",
+    "collect_root_values",
+    "convert_to_type",
+    "declared_type",
+]
 
 
-class _NoReferences:
+class NoReferences:
     """tfvars values are constants: a reference in them is an error, reported as unknown."""
 
     def resolve(self, root: str, path: list[str], expr: Expr) -> tuple[Any, int]:
@@ -36,7 +43,8 @@ class VariableValues:
     errors: list[InputError] = field(default_factory=list)
 
 
-def _type_name(block: Block | None) -> str:
+def declared_type(block: Block | None) -> str:
+    """The primitive type a `variable` block declares (`string`, `number`, `bool`), or `any`/`complex`."""
     if block is None:
         return "any"
     attr = block.body.attribute("type")
@@ -80,7 +88,7 @@ def _from_cli_text(text: str, type_name: str) -> Any:
     except HclSyntaxError:
         return text
     # A bare word (`-var region=eu`) is text even where the type is `any`.
-    return text if isinstance(expr, Name) else evaluate(expr, _NoReferences())
+    return text if isinstance(expr, Name) else evaluate(expr, NoReferences())
 
 
 def _apply_json_file(path: Path, into: VariableValues, declared: Mapping[str, Block]) -> None:
@@ -93,7 +101,7 @@ def _apply_json_file(path: Path, into: VariableValues, declared: Mapping[str, Bl
         into.errors.append(InputError("a .tfvars.json file must hold a JSON object", str(path), 1))
         return
     for name, value in doc.items():
-        into.values[name] = convert_to_type(value, _type_name(declared.get(name)))
+        into.values[name] = convert_to_type(value, declared_type(declared.get(name)))
         into.origin[name] = str(path)
 
 
@@ -107,8 +115,8 @@ def _apply_file(path: Path, into: VariableValues, declared: Mapping[str, Block])
             into.errors.append(parsed.error)
         return
     for attr in parsed.hcl.body.attributes:
-        value = evaluate(attr.expr, _NoReferences())
-        into.values[attr.name] = convert_to_type(value, _type_name(declared.get(attr.name)))
+        value = evaluate(attr.expr, NoReferences())
+        into.values[attr.name] = convert_to_type(value, declared_type(declared.get(attr.name)))
         into.origin[attr.name] = f"{path}:{attr.pos.line}"
 
 
@@ -125,7 +133,7 @@ def collect_root_values(
         if name.startswith("TF_VAR_"):
             var = name[len("TF_VAR_") :]
             out.values[var] = convert_to_type(
-                _from_cli_text(text, _type_name(declared.get(var))), _type_name(declared.get(var))
+                _from_cli_text(text, declared_type(declared.get(var))), declared_type(declared.get(var))
             )
             out.origin[var] = f"environment {name}"
     files = [root / "terraform.tfvars", root / "terraform.tfvars.json"]
@@ -139,7 +147,39 @@ def collect_root_values(
             continue
         _apply_file(path, out, declared)
     for name, text in (cli_vars or {}).items():
-        type_name = _type_name(declared.get(name))
+        type_name = declared_type(declared.get(name))
         out.values[name] = convert_to_type(_from_cli_text(text, type_name), type_name)
         out.origin[name] = "--var"
     return out
+
+
+def _strings(value: Any, into: set[str]) -> None:
+    if isinstance(value, str):
+        into.add(value)
+    elif isinstance(value, list):
+        for item in value:
+            _strings(item, into)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _strings(item, into)
+
+
+def bind_variables(variables: Mapping[str, Block], given: Mapping[str, Any], secrets: set[str]) -> dict[str, Any]:
+    """A module's variable values: those given, converted to the declared type, else the declared defaults.
+
+    The string values of variables declared `sensitive = true` are added to `secrets`, so that reports can
+    keep them out of messages."""
+    values: dict[str, Any] = {}
+    for name, block in variables.items():
+        if name in given:
+            value = convert_to_type(given[name], declared_type(block))
+        else:
+            default = block.body.attribute("default")
+            if default is None:
+                continue
+            value = evaluate(default.expr, NoReferences())
+        values[name] = value
+        sensitive = block.body.attribute("sensitive")
+        if sensitive is not None and isinstance(sensitive.expr, Lit) and sensitive.expr.value is True:
+            _strings(value, secrets)
+    return values
