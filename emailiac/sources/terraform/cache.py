@@ -1,19 +1,17 @@
 """A content-hash cache of parsed files, in the user cache directory.
 
-Key: the file's bytes, its path (errors and suppressions name it), the parser and emailiac versions. Entries
-are written atomically, so concurrent runs never see half an entry; an unreadable or foreign entry is
-ignored and rewritten.
+Key: the file's bytes, its path (errors and suppressions name it), the parser and emailiac versions and a
+digest of our front-end code. Entries are stored by cachestore.EntryStore (atomic, corruption-tolerant).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import tempfile
 from pathlib import Path
 
 from emailiac import __version__
+from emailiac.sources.terraform.cachestore import EntryStore
 from emailiac.sources.terraform.files import ParsedFile
 
 __all__ = ["ParseCache"]
@@ -44,7 +42,7 @@ class ParseCache:
     def __init__(self, directory: Path | None = None) -> None:
         from emailiac.sources.terraform.hcl import parser_version
 
-        self.directory = (directory or default_cache_dir()) / "parse"
+        self._store = EntryStore((directory or default_cache_dir()) / "parse", _MAGIC)
         self._salt = f"{__version__}\0{parser_version()}\0{_front_end_digest()}\0".encode()
 
     def key(self, path: str, data: bytes) -> str:
@@ -54,30 +52,9 @@ class ParseCache:
         digest.update(data)
         return digest.hexdigest()
 
-    def _file(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.pickle"
-
     def get(self, key: str) -> ParsedFile | None:
-        try:
-            raw = self._file(key).read_bytes()
-        except OSError:
-            return None
-        if not raw.startswith(_MAGIC):
-            return None
-        try:
-            value = pickle.loads(raw[len(_MAGIC) :])
-        except Exception:  # a corrupt entry is a miss; it is rewritten below
-            return None
+        value = self._store.read(key)
         return value if isinstance(value, ParsedFile) else None
 
     def put(self, key: str, value: ParsedFile) -> None:
-        target = self._file(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(_MAGIC)
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
-        except OSError:
-            pass  # a read-only or full cache directory only costs speed
+        self._store.write(key, value)

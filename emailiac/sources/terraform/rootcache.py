@@ -9,14 +9,12 @@ parsing and evaluation altogether; a change to one root reloads that root only.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from emailiac import __version__
+from emailiac.sources.terraform.cachestore import EntryStore
 
 if TYPE_CHECKING:
     from emailiac.sources.terraform.loader import TerraformLoad
@@ -58,7 +56,7 @@ class RootCache:
     def __init__(self, directory: Path | None = None) -> None:
         from emailiac.sources.terraform.cache import default_cache_dir
 
-        self.directory = (directory or default_cache_dir()) / "roots"
+        self._store = EntryStore((directory or default_cache_dir()) / "roots", _MAGIC)
         self._salt = _code_digest()
 
     def key(self, root: Path, var_files: Sequence[Path], cli_vars: Mapping[str, str], env: Mapping[str, str]) -> str:
@@ -77,37 +75,15 @@ class RootCache:
                 digest.update(f"env:{name}={value}\0".encode())
         return digest.hexdigest()
 
-    def _file(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.pickle"
-
     def get(self, key: str) -> TerraformLoad | None:
-        try:
-            raw = self._file(key).read_bytes()
-        except OSError:
+        entry = self._store.read(key)
+        if not isinstance(entry, tuple) or len(entry) != 2:
             return None
-        if not raw.startswith(_MAGIC):
-            return None
-        try:
-            dirs, payload = pickle.loads(raw[len(_MAGIC) :])
-        except Exception:  # a corrupt or foreign entry is a miss, rewritten after the load
-            return None
+        dirs, payload = entry
         if not all(_dir_digest(Path(d)) == h for d, h in dirs):
             return None
         result: TerraformLoad = payload
         return result
 
     def put(self, key: str, dirs: Sequence[Path], payload: TerraformLoad) -> None:
-        entry: tuple[list[tuple[str, str]], Any] = (
-            [(str(d), _dir_digest(d)) for d in dict.fromkeys(dirs)],
-            payload,
-        )
-        target = self._file(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(_MAGIC)
-                pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
-        except (OSError, pickle.PicklingError):
-            pass  # a read-only or full cache directory only costs speed
+        self._store.write(key, ([(str(d), _dir_digest(d)) for d in dict.fromkeys(dirs)], payload))

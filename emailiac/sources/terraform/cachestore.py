@@ -1,0 +1,52 @@
+"""Pickled cache entries on disk: written atomically, read back only if whole and of our format.
+
+Concurrent runs never see half an entry (temporary file + rename); a corrupt or foreign entry reads as a
+miss, and the caller's next `put` rewrites it. A read-only or full cache directory only costs speed.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+__all__ = ["EntryStore"]
+
+
+class EntryStore:
+    def __init__(self, directory: Path, magic: bytes) -> None:
+        self.directory = directory
+        self.magic = magic
+
+    def _file(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.pickle"
+
+    def read(self, key: str) -> Any | None:
+        try:
+            raw = self._file(key).read_bytes()
+        except OSError:
+            return None
+        if not raw.startswith(self.magic):
+            return None
+        try:
+            return pickle.loads(raw[len(self.magic) :])
+        except Exception:  # corrupt or written by other code: a miss
+            return None
+
+    def write(self, key: str, value: Any) -> None:
+        target = self._file(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(self.magic)
+                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except (OSError, pickle.PicklingError):
+            pass
