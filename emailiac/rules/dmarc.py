@@ -79,20 +79,12 @@ def _check_present(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
         if verdict is not None:
             yield verdict
             continue
-        scope = view.scope(own)
-        value = f"v=DMARC1; p={baseline.dmarc.policy}; rua={_rua_default(baseline, domain.name)}"
-        looked = " nor at ".join(names)
-        yield fail(
-            view.absent_subject(scope, own, "TXT"),
+        yield view.missing_txt(
+            own,
             f"{domain.name} is a mail domain ({'; '.join(domain.reasons)}) but no DMARC record is published at "
-            f"{looked}",
-            evidence=f"{own} absent",
-            fix_hint=f'Publish a TXT record at {own}: "{value}"',
-            zone=scope.zone.prov.address if scope.zone else None,
-            provider=scope.zone.provider if scope.zone else None,
-            name=own,
-            type="TXT",
-            value=value,
+            f"{' nor at '.join(names)}",
+            f"{own} absent",
+            f"v=DMARC1; p={baseline.dmarc.policy}; rua={_rua_default(baseline, domain.name)}",
         )
 
 

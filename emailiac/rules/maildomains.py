@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from emailiac.baseline import Baseline
 from emailiac.mailauth import find_spf_records
@@ -32,7 +33,7 @@ from emailiac.model import (
     SesMailFrom,
     Unknown,
 )
-from emailiac.rules.base import Verdict, not_assessed, out_of_scope
+from emailiac.rules.base import Verdict, fail, not_assessed, out_of_scope
 
 __all__ = [
     "DnsView",
@@ -267,6 +268,23 @@ class DnsView:
         if scope.zone is not None:
             return scope.zone.prov
         return Provenance(self.source, f"dns://{name}/{rtype}")
+
+    def missing_txt(self, name: str, message: str, evidence: str, value: str, hint: str = "", **data: Any) -> Verdict:
+        """The finding for a TXT record that should be published at `name` and is not; its fix data names
+        the zone, its DNS provider and the record to add."""
+        scope = self.scope(name)
+        return fail(
+            self.absent_subject(scope, name, "TXT"),
+            message,
+            evidence=evidence,
+            fix_hint=f'Publish a TXT record at {name}: "{value}"{hint}',
+            zone=scope.zone.prov.address if scope.zone else None,
+            provider=scope.zone.provider if scope.zone else None,
+            name=name,
+            type="TXT",
+            value=value,
+            **data,
+        )
 
     def not_found(self, search: Search, name: str, rtype: str, what: str) -> Verdict | None:
         """The verdict when nothing wanted was found at `name`: not assessed (an unresolved record may be it,

@@ -97,21 +97,15 @@ def _check_records(inventory: Inventory, baseline: Baseline, view: DnsView) -> I
         if verdict is not None:
             yield verdict
             continue
-        scope = view.scope(name)
         hosts, _ = _mx_hosts(view, domain.name)
-        value = "v=STSv1; id=1"
-        yield fail(
-            view.absent_subject(scope, name, "TXT"),
+        yield view.missing_txt(
+            name,
             f"{domain.name} receives mail ({'; '.join(domain.reasons)}) but publishes no MTA-STS record at {name}: "
             "senders may deliver to it without TLS, or to a forged MX",
-            evidence=f"{name} absent",
-            fix_hint=f'Publish a TXT record at {name}: "{value}" (a new id for every policy change), and serve '
-            f"the policy at https://mta-sts.{domain.name}/.well-known/mta-sts.txt",
-            zone=scope.zone.prov.address if scope.zone else None,
-            provider=scope.zone.provider if scope.zone else None,
-            name=name,
-            type="TXT",
-            value=value,
+            f"{name} absent",
+            "v=STSv1; id=1",
+            f" (a new id for every policy change), and serve the policy at "
+            f"https://mta-sts.{domain.name}/.well-known/mta-sts.txt",
             policy=_policy_text(domain.name, hosts, baseline),
         )
 

@@ -86,18 +86,11 @@ def _check_present(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
         if verdict is not None:
             yield verdict
             continue
-        scope = view.scope(name)
-        value = suggested_record(domain, baseline.spf.all_qualifier)
-        yield fail(
-            view.absent_subject(scope, name, "TXT"),
+        yield view.missing_txt(
+            name,
             f"{name} is a mail domain ({'; '.join(domain.reasons)}) but publishes no SPF record (v=spf1)",
-            evidence=f"{name} spf absent",
-            fix_hint=f'Publish a TXT record at {name}: "{value}"',
-            zone=scope.zone.prov.address if scope.zone else None,
-            provider=scope.zone.provider if scope.zone else None,
-            name=name,
-            type="TXT",
-            value=value,
+            f"{name} spf absent",
+            suggested_record(domain, baseline.spf.all_qualifier),
         )
 
 

@@ -67,19 +67,12 @@ def _check_tlsrpt(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]
         if verdict is not None:
             yield verdict
             continue
-        scope = view.scope(name)
-        value = f"v=TLSRPTv1; rua=mailto:tls-reports@{organizational_domain(domain.name)}"
-        yield fail(
-            view.absent_subject(scope, name, "TXT"),
+        yield view.missing_txt(
+            name,
             f"{domain.name} receives mail ({'; '.join(domain.reasons)}) but publishes no TLS-RPT record at {name}: "
             "failed TLS deliveries to it go unreported",
-            evidence=f"{name} absent",
-            fix_hint=f'Publish a TXT record at {name}: "{value}"',
-            zone=scope.zone.prov.address if scope.zone else None,
-            provider=scope.zone.provider if scope.zone else None,
-            name=name,
-            type="TXT",
-            value=value,
+            f"{name} absent",
+            f"v=TLSRPTv1; rua=mailto:tls-reports@{organizational_domain(domain.name)}",
         )
 
 
