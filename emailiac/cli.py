@@ -191,8 +191,7 @@ def lint(
     ] = None,
 ) -> None:
     """Lint Terraform (or a plan / saved inventory) against a baseline."""
-    from emailiac.lint import LintOptions
-    from emailiac.lint import lint as run_lint
+    from emailiac.lint import LintOptions, collect, judge
     from emailiac.rules import rule_by_id
 
     cfg = _load_config(config, paths)
@@ -210,7 +209,13 @@ def lint(
         cache=not no_cache,
     )
     threshold = _severity(fail_on or cfg.fail_on)
-    result = run_lint(paths, chosen, options)
+    collected = collect(paths, options)
+    result = judge(collected, chosen, options)
+    if {"json", "sarif"} & set(fmt):
+        # Machine-readable reports carry each finding's fix (edits, new blocks) as data.
+        from emailiac.fixes.run import attach_fixes
+
+        attach_fixes(result, paths, chosen, options, collected)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if not emit_reports(result, fmt, output, no_color=no_color, verbose=verbose):
@@ -275,6 +280,21 @@ def baseline_validate(path: Annotated[Path, typer.Argument(help="A baseline YAML
     """Validate a baseline file against schemas/baseline.schema.json."""
     _load_baseline(str(path))
     typer.echo(f"{path}: valid")
+
+
+def _register_commands() -> None:
+    """Commands implemented in emailiac.commands (their heavy imports happen inside them)."""
+    from emailiac.commands.fix import fix
+    from emailiac.commands.scan import permissions_aws, scan
+
+    app.command("fix")(fix)
+    app.command("scan")(scan)
+    permissions_app = typer.Typer(help="Print the permissions a live scan needs.", no_args_is_help=True)
+    app.add_typer(permissions_app, name="permissions")
+    permissions_app.command("aws")(permissions_aws)
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -15,9 +15,9 @@ from emailiac.result import Evaluation, InputError, Result, Suppression
 from emailiac.sources.terraform.adapters import facts_from_resources
 from emailiac.sources.terraform.files import is_plan_json, read_text
 from emailiac.sources.terraform.loader import TerraformLoad, load_terraform
-from emailiac.sources.terraform.resource import ResourceIndex
+from emailiac.sources.terraform.resource import ResourceIndex, TfResource
 
-__all__ = ["LintOptions", "collect", "lint"]
+__all__ = ["Collected", "LintOptions", "collect", "judge", "lint"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Collected:
     errors: list[InputError]
     warnings: list[str]
     only_files: set[str] | None  # report only subjects in these files (files named on the command line)
-    resources: int = 0
+    resources: list[TfResource] = field(default_factory=list)  # kept for fixes: where each value is written
     secrets: set[str] = field(default_factory=set)
 
 
@@ -108,7 +108,7 @@ def collect(paths: Sequence[Path], options: LintOptions) -> Collected:
     if loads:
         collected.inventory.facts.extend(facts_from_resources(ResourceIndex(resources)))
         collected.inventory.sources.add("terraform")
-    collected.resources = len(resources)
+    collected.resources = resources
     # Files named one by one (pre-commit) are judged in their directory's context, but only their own
     # subjects are reported.
     if named_files and len(named_files) == len(tf_paths):
@@ -122,8 +122,8 @@ def _keep(ev: Evaluation, only_files: set[str] | None) -> bool:
     return ev.subject.file is not None and os.path.normpath(ev.subject.file) in only_files
 
 
-def lint(paths: Sequence[Path], baseline: Baseline, options: LintOptions) -> Result:
-    collected = collect(paths, options)
+def judge(collected: Collected, baseline: Baseline, options: LintOptions) -> Result:
+    """Run the rules over what `collect` gathered."""
     result = evaluate(
         collected.inventory,
         baseline,
@@ -139,3 +139,7 @@ def lint(paths: Sequence[Path], baseline: Baseline, options: LintOptions) -> Res
     result.warnings[:0] = collected.warnings
     redact_result(result, collected.secrets)
     return result
+
+
+def lint(paths: Sequence[Path], baseline: Baseline, options: LintOptions) -> Result:
+    return judge(collect(paths, options), baseline, options)

@@ -167,7 +167,7 @@ def test_user_errors_never_print_a_traceback(tmp_path: Path) -> None:
 def test_version_and_single_file_lint_load_no_cloud_sdks(tmp_path: Path) -> None:
     code = (
         "import sys, runpy\n"
-        "sys.argv = ['emailiac', 'lint', 'fixtures/terraform/net_clean/main.tf', '-f', 'json']\n"
+        "sys.argv = ['emailiac', 'lint', 'fixtures/terraform/demo/main.tf']\n"
         "try:\n    runpy.run_module('emailiac', run_name='__main__')\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('boto3', 'botocore', 'msgraph', 'azure', 'jinja2', 'dns') if m in sys.modules]\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"

@@ -28,13 +28,20 @@ def _where(subject: Provenance, options: ReportOptions) -> dict[str, Any]:
     }
 
 
-def _fix_data(finding: Finding) -> dict[str, Any] | None:
-    """The finding's fix as data ({title, applicability, edits, new_blocks, imports}), when there is one.
-
-    Nothing yet: fixes are computed by emailiac.fixes, which will supply this; the schema already has the
-    optional `fix` object so that reports stay valid when it does.
-    """
-    return None
+def _fix_data(finding: Finding, options: ReportOptions | None = None) -> dict[str, Any] | None:
+    """The finding's fix as data ({title, applicability, edits, new_blocks, imports}), when one is attached
+    (`emailiac.fixes.payload.attach` puts it in the evaluation's data); file paths shown as elsewhere."""
+    payload = finding.evaluation.data.get("fix")
+    if not isinstance(payload, dict):
+        return None
+    options = options or ReportOptions()
+    data = dict(payload)
+    data["edits"] = [{**e, "file": display_path(e["file"], options)} for e in payload.get("edits", [])]
+    data["new_blocks"] = [
+        {**b, "file": display_path(b["file"], options)} if b.get("file") else dict(b)
+        for b in payload.get("new_blocks", [])
+    ]
+    return data
 
 
 def _finding(finding: Finding, options: ReportOptions) -> dict[str, Any]:
@@ -55,7 +62,7 @@ def _finding(finding: Finding, options: ReportOptions) -> dict[str, Any]:
     data["fingerprint"] = ev.fingerprint
     data["controls"] = list(finding.controls)
     data["fix_hint"] = ev.fix_hint or None
-    fix = _fix_data(finding)
+    fix = _fix_data(finding, options)
     if fix is not None:
         data["fix"] = fix
     data["suppressed"] = finding.suppressed_by is not None

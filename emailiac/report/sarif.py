@@ -79,12 +79,31 @@ def _location(subject: Provenance, options: ReportOptions) -> dict[str, Any]:
     return {"physicalLocation": physical, "logicalLocations": [logical]}
 
 
-def _sarif_fixes(finding: Finding) -> list[dict[str, Any]]:
-    """SARIF `fixes` (artifactChanges with replacements) for a finding with an in-place fix.
-
-    Empty for now: emailiac.fixes computes the edits and will supply them here.
-    """
-    return []
+def _sarif_fixes(finding: Finding, options: ReportOptions | None = None) -> list[dict[str, Any]]:
+    """SARIF `fixes` for a finding whose attached fix edits files in place (safe or unsafe ones: display-only
+    advice is not a fix a viewer should offer to apply). Columns count code points, end columns exclusive."""
+    payload = finding.evaluation.data.get("fix")
+    if not isinstance(payload, dict) or payload.get("applicability") == "display-only":
+        return []
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for edit in payload.get("edits", []):
+        region = {
+            "startLine": edit["start_line"],
+            "startColumn": edit.get("start_column", 1),
+            "endLine": edit["end_line"],
+            "endColumn": edit.get("end_column", 1),
+        }
+        by_file.setdefault(edit["file"], []).append(
+            {"deletedRegion": region, "insertedContent": {"text": edit["text"]}}
+        )
+    if not by_file:
+        return []
+    where = options or ReportOptions()
+    changes = [
+        {"artifactLocation": artifact_location(file, where), "replacements": replacements}
+        for file, replacements in sorted(by_file.items())
+    ]
+    return [{"description": {"text": f"{payload['title']} ({payload['applicability']})"}, "artifactChanges": changes}]
 
 
 def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> dict[str, Any]:
@@ -106,7 +125,7 @@ def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> 
             }
         }
         data["suppressions"] = [suppression]
-    fixes = _sarif_fixes(finding)
+    fixes = _sarif_fixes(finding, options)
     if fixes:
         data["fixes"] = fixes
     properties: dict[str, Any] = {

@@ -1,0 +1,134 @@
+"""What a fix planner may look at: the finding, the evaluated resources, the files, the inventory, the
+baseline; and the helpers every family uses to turn changes into a `Fix`."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from emailiac.baseline import Baseline
+from emailiac.fixes.model import DISPLAY_ONLY, Edit, Fix, Import, NewBlock
+from emailiac.fixes.tree import ModuleDir, SourceTree, module_address, norm
+from emailiac.fixes.values import Changes
+from emailiac.model import Inventory
+from emailiac.result import Finding
+from emailiac.rules.base import Rule
+from emailiac.sources.terraform.ast import Block
+from emailiac.sources.terraform.resource import TfResource
+
+__all__ = ["FIXES_FILE", "FixContext", "slug"]
+
+FIXES_FILE = "emailiac_fixes.tf"
+_NOT_NAME = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    """A Terraform name from free text: `_mta-sts.example.com` -> `mta_sts_example_com`."""
+    name = _NOT_NAME.sub("_", text.lower()).strip("_")
+    if not name or name[0].isdigit():
+        name = f"r_{name}"
+    return name
+
+
+@dataclass
+class FixContext:
+    tree: SourceTree
+    resources: list[TfResource]
+    inventory: Inventory
+    baseline: Baseline
+    rules: Mapping[str, Rule]
+    file_name: str = FIXES_FILE
+    findings: list[Finding] = field(default_factory=list)  # every active finding of the run
+    secrets: set[str] = field(default_factory=set)  # values of sensitive variables: never written by a fix
+    _by_address: dict[str, TfResource] = field(default_factory=dict)
+    _taken: dict[str, set[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for res in self.resources:
+            self._by_address.setdefault(res.address, res)
+
+    # -- resources and modules
+
+    def resource(self, address: str | None) -> TfResource | None:
+        return self._by_address.get(address) if address else None
+
+    def of_type(self, *types: str) -> list[TfResource]:
+        return [r for r in self.resources if r.type in types]
+
+    def module_of(self, res: TfResource) -> ModuleDir | None:
+        return self.tree.module_for(res)
+
+    def block_of(self, res: TfResource) -> Block | None:
+        return self.tree.resource_block(res)
+
+    def root(self) -> ModuleDir | None:
+        return self.tree.first_root()
+
+    def fixes_file(self, module: ModuleDir) -> str:
+        return norm(os.path.join(module.dir, self.file_name))
+
+    def same_module(self, res: TfResource) -> list[TfResource]:
+        key = module_address(res.module)
+        directory = norm(os.path.dirname(res.file))
+        return [
+            r for r in self.resources if module_address(r.module) == key and norm(os.path.dirname(r.file)) == directory
+        ]
+
+    def unique_name(self, module: ModuleDir, rtype: str, wanted: Iterable[str]) -> str:
+        """The first of `wanted` that no `rtype` resource of the module uses yet (reserved once taken)."""
+        key = f"{module.dir}|{rtype}"
+        taken = self._taken.setdefault(
+            key,
+            {b.labels[1] for b, _ in self.tree.resource_blocks(module) if len(b.labels) == 2 and b.labels[0] == rtype},
+        )
+        candidates = [slug(w) for w in wanted]
+        for name in candidates:
+            if name not in taken:
+                taken.add(name)
+                return name
+        base = candidates[-1]
+        n = 2
+        while f"{base}_{n}" in taken:
+            n += 1
+        taken.add(f"{base}_{n}")
+        return f"{base}_{n}"
+
+    def relative_address(self, res: TfResource) -> str:
+        """The address a reference inside the resource's own module uses (no module prefix)."""
+        prefix = f"{res.module}." if res.module else ""
+        return res.address[len(prefix) :] if res.address.startswith(prefix) else res.address
+
+    def reveals_secret(self, text: str) -> bool:
+        return any(len(s) >= 5 and s in text for s in self.secrets)
+
+    # -- building fixes
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return self.rules.get(rule_id)
+
+    def fix(
+        self,
+        finding: Finding,
+        changes: Changes | None = None,
+        *,
+        edits: Iterable[Edit] = (),
+        new_blocks: Iterable[NewBlock] = (),
+        imports: Iterable[Import] = (),
+        notes: Iterable[str] = (),
+        applicability: str | None = None,
+    ) -> Fix:
+        rule = self.rule(finding.rule_id)
+        changes = changes or Changes()
+        return Fix(
+            rule_id=finding.rule_id,
+            title=rule.fix_title if rule is not None else finding.title,
+            applicability=applicability or (rule.fix if rule is not None else DISPLAY_ONLY),
+            subject=finding.evaluation.subject.address,
+            fingerprint=finding.evaluation.fingerprint,
+            edits=(*changes.edits, *edits),
+            new_blocks=(*changes.new_blocks, *new_blocks),
+            imports=tuple(imports),
+            notes=tuple(dict.fromkeys((*changes.notes, *notes))),
+        )

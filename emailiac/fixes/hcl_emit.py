@@ -1,0 +1,260 @@
+"""Writing HCL safely and in `terraform fmt` style, without terraform.
+
+`hcl_string` quotes any text so that it reads back unchanged and never becomes an interpolation or a
+directive (`${` and `%{` are escaped). `align` lines up the `=` of consecutive single-line attributes (and
+trailing comments) the way `terraform fmt` does: a chain is a run of consecutive lines whose `=` starts an
+expression that ends on the same line; a blank line, a comment line, a block header or a multi-line value
+ends the chain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "LineShape",
+    "align",
+    "hcl_key",
+    "hcl_string",
+    "hcl_value",
+    "indent_of",
+    "line_shapes",
+]
+
+_SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_-]*)\s*$")
+
+
+def _escape_char(ch: str) -> str:
+    if ch in _SIMPLE_ESCAPES:
+        return _SIMPLE_ESCAPES[ch]
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF:
+        raise ValueError("a lone surrogate cannot be written to a UTF-8 file")
+    if code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029):
+        return f"\\u{code:04x}"
+    return ch
+
+
+def hcl_string(value: object) -> str:
+    """`value` as a quoted HCL string that reads back as exactly `value` and never as a template.
+
+    `"`, `\\` and control characters are escaped; `%{` is doubled (`%%{`). A `${` is written `$\\u007b`:
+    HCL's own escape, `$${`, does not parse with the pinned python-hcl2 grammar (and so with our front end)
+    unless a `}` follows later in the string, while a `{` written as a unicode escape is never the start
+    of an interpolation for Terraform nor for the parser.
+    """
+    text = value if isinstance(value, str) else str(value)
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "$" and text.startswith("{", i + 1):
+            out.append("$\\u007b")
+            i += 2
+            continue
+        if ch == "%" and text.startswith("{", i + 1):
+            out.append("%%{")
+            i += 2
+            continue
+        out.append(_escape_char(ch))
+        i += 1
+    return '"' + "".join(out) + '"'
+
+
+def hcl_key(name: str) -> str:
+    """An object key: bare when it is an identifier, else quoted."""
+    return name if _IDENTIFIER.fullmatch(name) else hcl_string(name)
+
+
+def hcl_value(value: Any) -> str:
+    """A Python value as an HCL literal on one line (lists and small objects inline)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return hcl_string(value)
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{hcl_key(str(k))} = {hcl_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, Sequence):
+        return "[" + ", ".join(hcl_value(v) for v in value) + "]"
+    raise TypeError(f"no HCL literal for {type(value).__name__}")
+
+
+def indent_of(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+# ---------------------------------------------------------------- line shapes
+
+
+@dataclass(frozen=True)
+class LineShape:
+    """What `terraform fmt` sees in one line: where its assignment `=` and trailing comment start."""
+
+    assign: int | None  # index of the `=` of a one-line attribute, else None
+    comment: int | None  # index of a trailing comment (one that follows code on the line), else None
+    verbatim: bool = False  # heredoc body or inside a block comment: never touched
+
+
+_OPEN = "([{"
+_CLOSE = ")]}"
+
+
+def _scan_line(line: str, state: dict[str, Any]) -> LineShape:
+    """Scan one line; `state` carries an open block comment or heredoc to the next line."""
+    if state.get("heredoc"):
+        if line.strip() == state["heredoc"]:
+            state["heredoc"] = None
+        return LineShape(None, None, verbatim=True)
+    i = 0
+    n = len(line)
+    depth_after_eq: int | None = None
+    eq_at: int | None = None
+    comment_at: int | None = None
+    first_token = True
+    starts_in_comment = bool(state.get("block_comment"))
+    if starts_in_comment:
+        end = line.find("*/")
+        if end < 0:
+            return LineShape(None, None, verbatim=True)
+        state["block_comment"] = False
+        i = end + 2
+        first_token = False
+    opens_heredoc: str | None = None
+    in_string = False
+    interp = 0  # ${ nesting inside the current string
+    while i < n:
+        ch = line[i]
+        if in_string:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == '"' and interp == 0:
+                in_string = False
+            elif line.startswith(("${", "%{"), i) and not line.startswith(("$${", "%%{"), i - 1):
+                interp += 1
+                i += 2
+                continue
+            elif ch == "}" and interp > 0:
+                interp -= 1
+            i += 1
+            continue
+        if ch in " \t":
+            i += 1
+            continue
+        if ch == "#" or line.startswith("//", i):
+            comment_at = None if first_token else i
+            break
+        if line.startswith("/*", i):
+            end = line.find("*/", i + 2)
+            if end < 0:
+                state["block_comment"] = True
+                comment_at = None if first_token else i
+                break
+            i = end + 2
+            continue
+        if ch == '"':
+            in_string = True
+            first_token = False
+            i += 1
+            continue
+        if line.startswith("<<", i):
+            match = _HEREDOC.match(line, i)
+            if match:
+                opens_heredoc = match.group(1)
+                if depth_after_eq is not None:
+                    depth_after_eq += 1
+                break
+        if ch == "=" and eq_at is None and not first_token:
+            prev = line[i - 1] if i else ""
+            nxt = line[i + 1] if i + 1 < n else ""
+            if prev not in "=!<>" and nxt not in "=>":
+                eq_at = i
+                depth_after_eq = 0
+                i += 1
+                continue
+        if depth_after_eq is not None:
+            if ch in _OPEN:
+                depth_after_eq += 1
+            elif ch in _CLOSE:
+                depth_after_eq -= 1
+        first_token = False
+        i += 1
+    if opens_heredoc:
+        state["heredoc"] = opens_heredoc
+    assign = eq_at if eq_at is not None and depth_after_eq == 0 else None
+    return LineShape(assign, comment_at)
+
+
+def line_shapes(lines: Sequence[str]) -> list[LineShape]:
+    state: dict[str, Any] = {}
+    return [_scan_line(line, state) for line in lines]
+
+
+def _chains(shapes: Sequence[LineShape], attr: str) -> list[tuple[int, int]]:
+    """[start, end) line ranges of consecutive lines that have the `attr` cell."""
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, shape in enumerate([*shapes, LineShape(None, None)]):
+        if getattr(shape, attr) is not None:
+            if start is None:
+                start = i
+        elif start is not None:
+            out.append((start, i))
+            start = None
+    return out
+
+
+def _touches(chain: tuple[int, int], touched: set[int] | None) -> bool:
+    return touched is None or any(chain[0] <= t < chain[1] for t in touched)
+
+
+def align(text: str, touched: Iterable[int] | None = None) -> str:
+    """`text` with assignments (then trailing comments) aligned in the chains holding a `touched` line
+    (0-based line numbers); every chain when `touched` is None."""
+    wanted = None if touched is None else set(touched)
+    lines = text.split("\n")
+    shapes = line_shapes(lines)
+    for start, end in _chains(shapes, "assign"):
+        if not _touches((start, end), wanted):
+            continue
+        leads = []
+        for i in range(start, end):
+            eq = shapes[i].assign
+            assert eq is not None
+            leads.append(lines[i][:eq].rstrip())
+        width = max(len(lead) for lead in leads)
+        for offset, i in enumerate(range(start, end)):
+            eq = shapes[i].assign
+            assert eq is not None
+            rest = lines[i][eq + 1 :].lstrip(" \t")
+            lead = leads[offset]
+            lines[i] = (
+                f"{lead}{' ' * (width - len(lead) + 1)}= {rest}" if rest else f"{lead}{' ' * (width - len(lead) + 1)}="
+            )
+    shapes = line_shapes(lines)
+    for start, end in _chains(shapes, "comment"):
+        if not _touches((start, end), wanted):
+            continue
+        codes = []
+        for i in range(start, end):
+            at = shapes[i].comment
+            assert at is not None
+            codes.append(lines[i][:at].rstrip())
+        width = max(len(code) for code in codes)
+        for offset, i in enumerate(range(start, end)):
+            at = shapes[i].comment
+            assert at is not None
+            code = codes[offset]
+            lines[i] = f"{code}{' ' * (width - len(code) + 1)}{lines[i][at:]}"
+    return "\n".join(lines)

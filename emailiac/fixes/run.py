@@ -1,0 +1,118 @@
+"""`emailiac fix` without the command line: load, judge, plan fixes, and build the changes to apply.
+
+Loading is lint's (same loader, adapters, engine), except that the evaluated resources are kept: fixes need
+to know where each attribute is written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from emailiac.baseline import Baseline
+from emailiac.fixes.apply import Changes, build_changes
+from emailiac.fixes.context import FIXES_FILE, FixContext
+from emailiac.fixes.model import DISPLAY_ONLY, Fix, NewBlock, applicable
+from emailiac.fixes.planner import plan
+from emailiac.fixes.tree import SourceTree, norm
+from emailiac.lint import Collected, LintOptions, collect, judge
+from emailiac.report.options import rules_by_id
+from emailiac.result import Result
+from emailiac.rules import ALL_RULES
+
+__all__ = ["FixRun", "attach_fixes", "plan_fixes", "run_fix"]
+
+
+@dataclass
+class FixRun:
+    result: Result
+    fixes: list[Fix]
+    tree: SourceTree
+    changes: Changes = field(default_factory=Changes)
+    pending: list[Fix] = field(default_factory=list)  # fixable, not applied (unsafe without --unsafe-fixes)
+    advice: list[Fix] = field(default_factory=list)  # display-only
+
+    @property
+    def remaining(self) -> int:
+        """Fixable findings left unapplied: unsafe ones not asked for, and ones set aside for a conflict."""
+        return len(self.pending) + len(self.changes.conflicts)
+
+
+def _is_json_input(path: Path) -> bool:
+    return path.is_file() and path.suffix == ".json" and not path.name.endswith(".tf.json")
+
+
+def plan_fixes(
+    paths: Sequence[Path],
+    baseline: Baseline,
+    options: LintOptions,
+    *,
+    file_name: str = FIXES_FILE,
+    judged: tuple[Collected, Result] | None = None,
+) -> tuple[Result, list[Fix], SourceTree]:
+    """Judge `paths` (unless lint already did: `judged`) and plan a fix for every active finding that has one."""
+    if judged is None:
+        collected = collect(paths, options)
+        judged = (collected, judge(collected, baseline, options))
+    collected, result = judged
+    inventory, resources, secrets = collected.inventory, collected.resources, collected.secrets
+    tree = SourceTree(
+        paths=[p for p in paths if not _is_json_input(p)],
+        default_root=Path.cwd(),
+        var_files=options.var_files,
+        cli_vars=dict(options.cli_vars),
+        env=dict(options.env if options.env is not None else os.environ),
+        exclude=options.exclude,
+    )
+    ctx = FixContext(
+        tree,
+        resources,
+        inventory,
+        baseline,
+        rules_by_id(ALL_RULES),
+        file_name=file_name,
+        findings=result.active_findings,
+        secrets=secrets,
+    )
+    return result, plan(ctx, result.findings), tree
+
+
+def run_fix(
+    paths: Sequence[Path],
+    baseline: Baseline,
+    options: LintOptions,
+    *,
+    unsafe: bool = False,
+    out: Path | None = None,
+) -> FixRun:
+    """Plan fixes and build the file changes `--write` would make (nothing is written here)."""
+    result, fixes, tree = plan_fixes(paths, baseline, options)
+    chosen = [f for f in fixes if applicable(f, unsafe=unsafe)]
+    target = norm(out) if out is not None else None
+
+    def place(block: NewBlock) -> str:
+        return target if target is not None and block.movable and block.module == "" else block.file
+
+    run = FixRun(result, fixes, tree)
+    run.changes = build_changes(chosen, tree.read, place=place)
+    run.pending = [f for f in fixes if not f.is_empty and f.applicability != DISPLAY_ONLY and f not in chosen]
+    run.advice = [f for f in fixes if f.applicability == DISPLAY_ONLY]
+    return run
+
+
+def attach_fixes(
+    result: Result,
+    paths: Sequence[Path],
+    baseline: Baseline,
+    options: LintOptions,
+    collected: Collected | None = None,
+) -> None:
+    """Plan fixes for `paths` and attach them to the matching findings of `result` (for JSON and SARIF);
+    `collected` is lint's own load of `paths`, reused when given."""
+    from emailiac.fixes.payload import attach
+
+    judged = (collected, result) if collected is not None else None
+    _, fixes, tree = plan_fixes(paths, baseline, options, judged=judged)
+    attach(result, fixes, tree.read)

@@ -1,0 +1,216 @@
+"""The Terraform files a fix edits: their text, their syntax trees, modules and where variables are set.
+
+The loader evaluates; this module only locates. It parses files again with the loader's own pure
+`parse_hcl` (positions included) and follows local module calls, so a fix can go from an attribute back to
+the text that sets it: a tfvars line, a variable default, a module argument, a local.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from emailiac.sources.terraform.ast import Attribute, Block, Expr, HclFile, Lit, Template
+from emailiac.sources.terraform.files import read_text
+from emailiac.sources.terraform.hcl import HclSyntaxError, parse_hcl
+from emailiac.sources.terraform.loader import discover_roots
+from emailiac.sources.terraform.resource import TfResource
+from emailiac.sources.terraform.variables import VariableValues, collect_root_values
+
+__all__ = ["ModuleDir", "SourceTree", "expr_text", "module_address", "norm"]
+
+_INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
+
+
+def norm(path: str | Path) -> str:
+    return os.path.normpath(str(path))
+
+
+def module_address(address: str) -> str:
+    """`module.a["x"].module.b[0]` -> `module.a.module.b` (the configuration's module path)."""
+    return _INSTANCE_KEY.sub("", address)
+
+
+@dataclass
+class ModuleDir:
+    """One module of the configuration: where its files are and how its parent calls it."""
+
+    address: str  # "" for a root module, else module.a.module.b
+    dir: str
+    root: str  # the root module's directory
+    parent: ModuleDir | None = None
+    call: Block | None = None  # the `module` block in the parent
+    call_file: str | None = None
+
+    @property
+    def is_root(self) -> bool:
+        return self.parent is None
+
+
+@dataclass
+class SourceTree:
+    """Files of the root modules named by `paths` and of the local modules they call."""
+
+    paths: Sequence[Path]
+    var_files: Sequence[Path] = ()
+    cli_vars: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = field(default_factory=dict)
+    exclude: Sequence[str] = ()
+    # Where new root-module blocks go when no Terraform root is among the paths (a saved live inventory).
+    default_root: Path | None = None
+    _texts: dict[str, str | None] = field(default_factory=dict)
+    _parsed: dict[str, HclFile | None] = field(default_factory=dict)
+    modules: list[ModuleDir] = field(default_factory=list)
+    _values: dict[str, VariableValues] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for root in self._roots():
+            self._walk(ModuleDir("", norm(root), norm(root)), 0)
+        if not self.modules and self.default_root is not None:
+            self.modules.append(ModuleDir("", norm(self.default_root), norm(self.default_root)))
+
+    # -- files
+
+    def _roots(self) -> list[Path]:
+        roots: list[Path] = []
+        for path in self.paths:
+            if path.is_dir():
+                roots.extend([path] if self.tf_files(norm(path)) else discover_roots(path, self.exclude))
+            elif path.is_file() and path.name.endswith(".tf"):
+                roots.append(path.parent)
+        return list(dict.fromkeys(roots))
+
+    @staticmethod
+    def tf_files(directory: str) -> list[str]:
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            return []
+        return [
+            norm(os.path.join(directory, n))
+            for n in names
+            if n.endswith(".tf") and os.path.isfile(os.path.join(directory, n))
+        ]
+
+    def read(self, file: str) -> str | None:
+        key = norm(file)
+        if key not in self._texts:
+            text = read_text(Path(key)) if os.path.isfile(key) else None
+            self._texts[key] = text if isinstance(text, str) else None
+        return self._texts[key]
+
+    def hcl(self, file: str) -> HclFile | None:
+        key = norm(file)
+        if key not in self._parsed:
+            text = self.read(key)
+            parsed = None
+            if text is not None and not key.endswith(".json"):
+                try:
+                    parsed = parse_hcl(text, key)
+                except HclSyntaxError:
+                    parsed = None
+            self._parsed[key] = parsed
+        return self._parsed[key]
+
+    def blocks(self, directory: str, kind: str) -> Iterator[tuple[Block, str]]:
+        for file in self.tf_files(directory):
+            parsed = self.hcl(file)
+            if parsed is None:
+                continue
+            for block in parsed.body.blocks:
+                if block.type == kind:
+                    yield block, file
+
+    # -- modules
+
+    def _walk(self, module: ModuleDir, depth: int) -> None:
+        self.modules.append(module)
+        if depth > 16:
+            return
+        for block, file in self.blocks(module.dir, "module"):
+            source = block.body.attribute("source")
+            if not block.labels or source is None or not isinstance(source.expr, (Lit, Template)):
+                continue
+            value = (
+                source.expr.value
+                if isinstance(source.expr, Lit)
+                else "".join(p for p in source.expr.parts if isinstance(p, str))
+            )
+            if not isinstance(value, str) or not value.startswith(("./", "../")):
+                continue
+            child_dir = norm(os.path.join(module.dir, value))
+            if not os.path.isdir(child_dir):
+                continue
+            prefix = f"{module.address}." if module.address else ""
+            child = ModuleDir(f"{prefix}module.{block.labels[0]}", child_dir, module.root, module, block, file)
+            self._walk(child, depth + 1)
+
+    def module_for(self, res: TfResource) -> ModuleDir | None:
+        address = module_address(res.module)
+        directory = norm(os.path.dirname(res.file))
+        for module in self.modules:
+            if module.address == address and module.dir == directory:
+                return module
+        return None
+
+    def module_of_file(self, file: str) -> ModuleDir | None:
+        directory = norm(os.path.dirname(file))
+        return next((m for m in self.modules if m.dir == directory), None)
+
+    def first_root(self) -> ModuleDir | None:
+        return next((m for m in self.modules if m.is_root), None)
+
+    # -- resources, variables, locals
+
+    def resource_block(self, res: TfResource) -> Block | None:
+        parsed = self.hcl(res.file)
+        if parsed is None:
+            return None
+        kind = "data" if res.mode == "data" else "resource"
+        for block in parsed.body.blocks:
+            if block.type == kind and block.labels == (res.type, res.name) and block.pos.line == res.line:
+                return block
+        return None
+
+    def resource_blocks(self, module: ModuleDir) -> Iterator[tuple[Block, str]]:
+        yield from self.blocks(module.dir, "resource")
+
+    def variable(self, module: ModuleDir, name: str) -> tuple[Block, str] | None:
+        for block, file in self.blocks(module.dir, "variable"):
+            if block.labels and block.labels[0] == name:
+                return block, file
+        return None
+
+    def local(self, module: ModuleDir, name: str) -> tuple[Attribute, str] | None:
+        for block, file in self.blocks(module.dir, "locals"):
+            attr = block.body.attribute(name)
+            if attr is not None:
+                return attr, file
+        return None
+
+    def uses(self, module: ModuleDir, reference: str) -> int:
+        """How many times `reference` (var.x, local.y) is written in the module's files."""
+        pattern = re.compile(rf"(?<![\w.]){re.escape(reference)}(?![\w-])")
+        return sum(len(pattern.findall(self.read(f) or "")) for f in self.tf_files(module.dir))
+
+    def root_values(self, module: ModuleDir) -> VariableValues:
+        root = module.root
+        if root not in self._values:
+            declared = {b.labels[0]: b for b, _ in self.blocks(root, "variable") if b.labels}
+            self._values[root] = collect_root_values(
+                Path(root), declared, var_files=self.var_files, cli_vars=self.cli_vars, env=self.env
+            )
+        return self._values[root]
+
+    def attribute_in(self, file: str, name: str) -> Attribute | None:
+        """A top-level attribute of a file (a tfvars assignment)."""
+        parsed = self.hcl(file)
+        return parsed.body.attribute(name) if parsed is not None else None
+
+
+def expr_text(tree: SourceTree, file: str, expr: Expr | Attribute | Block) -> str:
+    text = tree.read(file) or ""
+    return text[expr.pos.start : expr.pos.end]

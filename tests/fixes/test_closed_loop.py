@@ -1,0 +1,83 @@
+"""Every fixable fixture, closed loop: lint, fix --write (unsafe fixes too), lint again.
+
+The findings the fixes were for are gone, nothing new appears, every changed file still parses (with
+python-hcl2 as well as our own front end), a second run changes nothing, and `terraform fmt -check` passes
+where a terraform binary is installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import hcl2
+import pytest
+
+from tests.fixes.cases import Copied, copy_case, fixable_cases
+from tests.fixture_cases import Case
+
+CASES = fixable_cases()
+
+
+def _keys(copied: Copied) -> set[tuple[str, str]]:
+    return {(f.rule_id, f.evaluation.subject.address) for f in copied.lint().active_findings}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_fix_then_lint(case: Case, tmp_path: Path) -> None:
+    copied = copy_case(case, tmp_path)
+    before = _keys(copied)
+    run = copied.fix()
+    assert not run.result.errors
+    applied = {f.fingerprint for f in run.changes.applied}
+    after = copied.lint().active_findings
+    still = [f for f in after if f.evaluation.fingerprint in applied]
+    assert not still, f"fixed findings remain: {[(f.rule_id, f.evaluation.subject.address) for f in still]}"
+    new = {(f.rule_id, f.evaluation.subject.address) for f in after} - before
+    assert not new, f"the fixes caused new findings: {sorted(new)}"
+    for file in run.changes.changed:
+        if file.endswith(".tf"):
+            hcl2.loads(Path(file).read_text(encoding="utf-8"))
+    again = copied.fix()
+    assert again.changes.changed == [], "a second run still changes files"
+
+
+# Fixes that are suggestions whatever the rule's metadata says: which ranges or which identities to allow is a
+# decision the configuration cannot make.
+SUGGESTED_ONLY = {
+    "NET005": "the subnets that need the ports are not in the configuration",
+    "RBAC004": "the identities a policy's holders send as are not in the configuration",
+}
+
+
+def test_every_fixable_rule_is_fixed_somewhere(tmp_path: Path) -> None:
+    """Each rule whose fix is safe or unsafe has at least one fixture where a fix is applied."""
+    from emailiac.rules import ALL_RULES
+
+    applied: set[str] = set()
+    for case in CASES:
+        run = copy_case(case, tmp_path).fix(write=False)
+        applied |= {f.rule_id for f in run.changes.applied}
+    wanted = {r.id for r in ALL_RULES if r.fix in ("safe", "unsafe") and "terraform" in r.sources} - set(SUGGESTED_ONLY)
+    assert sorted(wanted - applied) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_fixed_files_are_terraform_fmt_clean(case: Case, tmp_path: Path) -> None:
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        pytest.skip("a terraform binary is needed to check the output with `terraform fmt -check`")
+    copied = copy_case(case, tmp_path)
+    copied.fix()
+    config = tmp_path / "empty.tfrc"
+    config.write_text("")
+    proc = subprocess.run(
+        [terraform, "fmt", "-check", "-recursive", "-diff", str(copied.root)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TF_CLI_CONFIG_FILE": str(config), "CHECKPOINT_DISABLE": "1"},
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,0 +1,123 @@
+"""Safe HCL emission: any string survives a template and a parse unchanged, never becoming an
+interpolation; `=` and trailing comments are aligned the way `terraform fmt` aligns them."""
+
+from __future__ import annotations
+
+import hcl2
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from emailiac.fixes.hcl_emit import align, hcl_string, hcl_value
+from emailiac.fixes.render import Expr, render
+from emailiac.sources.terraform.ast import Lit, Template
+from emailiac.sources.terraform.evaluate import evaluate
+from emailiac.sources.terraform.hcl import parse_hcl
+from emailiac.sources.terraform.template import unescape
+from emailiac.sources.terraform.variables import NoReferences
+
+# Text a UTF-8 file can hold: any code point but lone surrogates.
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+TRICKY = st.lists(
+    st.sampled_from(
+        ["${", "%{", "$${", "%%{", "}", "$", "%", "\\", '"', "\n", "\r", "\t", "\x00", "\x7f", "\u2028", "~"]
+    ),
+    max_size=12,
+).map("".join)
+
+
+def _read_back(hcl: str, name: str) -> object:
+    parsed = parse_hcl(hcl)
+    block = parsed.body.blocks[0]
+    attr = block.body.attribute(name)
+    assert attr is not None
+    expr = attr.expr
+    # Never an interpolation or a directive: a literal, or a template made of literal text only.
+    assert isinstance(expr, (Lit, Template))
+    if isinstance(expr, Template):
+        assert all(isinstance(p, str) for p in expr.parts) and not expr.directive
+    return evaluate(expr, NoReferences())
+
+
+def _read_back_with_python_hcl2(hcl: str) -> str:
+    """python-hcl2 4 returns a string's source text: decode its escapes as HCL does (`%%{` is `%{`)."""
+    raw = hcl2.loads(hcl)["resource"][0]["aws_guardduty_detector"]["main"]["note"]
+    assert isinstance(raw, str)
+    return unescape(raw).replace("%%{", "%{")
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(TEXT, TRICKY, st.tuples(TEXT, TRICKY, TEXT).map("".join)))
+def test_any_string_survives_a_template_and_a_parse(value: str) -> None:
+    hcl = render("guardduty_detector.tf.j2", name="main").replace("enable = true", f"note = {hcl_string(value)}")
+    assert _read_back(hcl, "note") == value
+    assert _read_back_with_python_hcl2(hcl) == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.one_of(TEXT, TRICKY))
+def test_rendered_values_go_through_the_filter(value: str) -> None:
+    hcl = render("cloudtrail.tf.j2", name="main", trail_name=value, bucket=Expr("var.bucket"))
+    assert _read_back(hcl, "name") == value
+    hcl2.loads(hcl)
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("${var.x}", '"$\\u007bvar.x}"'),
+        ("${", '"$\\u007b"'),
+        ("%{if}", '"%%{if}"'),
+        ('a"b\\c', '"a\\"b\\\\c"'),
+        ("line\nnext", '"line\\nnext"'),
+        ("\x01", '"\\u0001"'),
+        ("$$ and %%", '"$$ and %%"'),
+    ],
+)
+def test_hcl_string_escapes(value: str, written: str) -> None:
+    assert hcl_string(value) == written
+
+
+def test_hcl_string_refuses_lone_surrogates() -> None:
+    with pytest.raises(ValueError, match="surrogate"):
+        hcl_string("\ud800")
+
+
+def test_hcl_value_literals() -> None:
+    assert hcl_value(True) == "true"
+    assert hcl_value(None) == "null"
+    assert hcl_value(14) == "14"
+    assert hcl_value(["a", 1, False]) == '["a", 1, false]'
+    assert hcl_value({"Name": "x", "a b": 2}) == '{ Name = "x", "a b" = 2 }'
+
+
+def test_align_lines_up_a_chain_and_stops_at_breaks() -> None:
+    text = 'resource "x" "y" {\n  a = 1\n  long_name = 2\n  tags = {\n    k = 1\n    longer = 2\n  }\n\n  b = 3\n}\n'
+    assert align(text) == (
+        'resource "x" "y" {\n'
+        "  a         = 1\n"
+        "  long_name = 2\n"
+        "  tags = {\n"
+        "    k      = 1\n"
+        "    longer = 2\n"
+        "  }\n"
+        "\n"
+        "  b = 3\n"
+        "}\n"
+    )
+
+
+def test_align_only_touched_chains_and_trailing_comments() -> None:
+    text = 'a = 1\nbb = 2\n\nc   = 3\nlist = [\n  "x", # one\n  "long", # two\n]\n'
+    assert align(text, touched=[0]) == 'a  = 1\nbb = 2\n\nc   = 3\nlist = [\n  "x", # one\n  "long", # two\n]\n'
+    assert align(text, touched=[5]).split("\n")[5:7] == ['  "x",    # one', '  "long", # two']
+
+
+def test_align_leaves_heredocs_and_comparisons_alone() -> None:
+    text = "a = <<EOT\nx = 1\nlonger = 2\nEOT\nb = c == d\nlong = 1\n"
+    assert align(text) == "a = <<EOT\nx = 1\nlonger = 2\nEOT\nb    = c == d\nlong = 1\n"
+
+
+def test_align_ignores_equals_in_strings_and_comments() -> None:
+    text = 'a = "x=y" # k = v\nlonger = 1\n'
+    assert align(text) == 'a      = "x=y" # k = v\nlonger = 1\n'

@@ -1,0 +1,87 @@
+"""Edits inside string literals: only the words that change, escapes and interpolations kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from emailiac.fixes.apply import apply_edits
+from emailiac.fixes.strings import string_edits, text_changes
+from emailiac.sources.terraform.hcl import parse_hcl
+
+SOURCE = (
+    'plain    = "v=DMARC1; p=none; pct=50"\n'
+    'template = "v=spf1 include:${var.esp} ~all"\n'
+    'tail     = "v=DMARC1; p=none; rua=mailto:d@${local.domain}"\n'
+    'split    = "v=spf1 a \\"\\"mx ~all"\n'
+    'google   = "\\"v=spf1 mx \\" \\"~all\\""\n'
+)
+
+
+def _edit(name: str, old: str, new: str) -> str | None:
+    parsed = parse_hcl(SOURCE)
+    attr = parsed.body.attribute(name)
+    assert attr is not None
+    edits = string_edits("main.tf", SOURCE, attr.expr, old, new)
+    if edits is None:
+        return None
+    text, _ = apply_edits(SOURCE, edits)
+    return text.split("\n")[[a.name for a in parsed.body.attributes].index(name)]
+
+
+def test_a_word_changes_in_place() -> None:
+    line = _edit("plain", "v=DMARC1; p=none; pct=50", "v=DMARC1; p=reject; pct=50")
+    assert line == 'plain    = "v=DMARC1; p=reject; pct=50"'
+
+
+def test_text_around_an_interpolation_is_edited_and_the_interpolation_kept() -> None:
+    old = "v=spf1 include:amazonses.com ~all"
+    assert _edit("template", old, old.replace("~all", "-all")) == 'template = "v=spf1 include:${var.esp} -all"'
+    tail = "v=DMARC1; p=none; rua=mailto:d@example.com"
+    edited = _edit("tail", tail, tail.replace("p=none", "p=reject") + "; sp=reject")
+    assert edited == 'tail     = "v=DMARC1; p=reject; rua=mailto:d@${local.domain}; sp=reject"'
+
+
+def test_a_change_inside_an_interpolated_value_is_refused() -> None:
+    old = "v=spf1 include:amazonses.com ~all"
+    assert _edit("template", old, "v=spf1 include:other.example ~all") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "line"),
+    [
+        ("split", "v=spf1 a mx ~all", 'split    = "v=spf1 a \\"\\"mx -all"'),
+        ("google", "v=spf1 mx ~all", 'google   = "\\"v=spf1 mx \\" \\"-all\\""'),
+    ],
+)
+def test_character_string_spellings_are_kept(name: str, old: str, line: str) -> None:
+    assert _edit(name, old, old.replace("~all", "-all")) == line
+
+
+def test_edits_of_one_record_for_several_findings_do_not_overlap() -> None:
+    old = "v=DMARC1; p=none; pct=50"
+    parsed = parse_hcl(SOURCE)
+    attr = parsed.body.attribute("plain")
+    assert attr is not None
+    edits = []
+    for new in (
+        "v=DMARC1; p=reject; pct=50",
+        "v=DMARC1; p=none",
+        "v=DMARC1; p=none; rua=mailto:r@example.com; pct=50",
+    ):
+        found = string_edits("main.tf", SOURCE, attr.expr, old, new)
+        assert found is not None
+        edits += found
+    text, _ = apply_edits(SOURCE, edits)
+    assert text.startswith('plain    = "v=DMARC1; p=reject; rua=mailto:r@example.com"\n')
+
+
+def test_inserted_text_is_escaped() -> None:
+    line = _edit("plain", "v=DMARC1; p=none; pct=50", 'v=DMARC1; p=none; pct=50; x="${y}"')
+    assert line == 'plain    = "v=DMARC1; p=none; pct=50; x=\\"$\\u007by}\\""'
+
+
+def test_changes_stay_on_word_boundaries() -> None:
+    assert text_changes("v=DMARC1; p=none; pct=50", "v=DMARC1; p=none; rua=mailto:a@b.example; pct=50") == [
+        (16, 16, "; rua=mailto:a@b.example")
+    ]
+    assert text_changes("a ~all", "a -all") == [(2, 6, "-all")]
