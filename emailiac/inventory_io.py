@@ -51,7 +51,8 @@ def _decode(value: Any, raw: bool = False) -> Any:
 def dump_inventory(inventory: Inventory) -> str:
     facts = []
     for fact in inventory.facts:
-        entry: dict[str, Any] = {"type": type(fact).__name__}
+        # "$fact", not "type": DnsRecord has a field named `type`, which would overwrite the tag.
+        entry: dict[str, Any] = {"$fact": type(fact).__name__}
         for f in dataclasses.fields(fact):
             entry[f.name] = _encode(getattr(fact, f.name))
         facts.append(entry)
@@ -85,9 +86,10 @@ def read_inventory(text: str) -> Inventory:
         notes=[Note(**n) for n in doc.get("notes", [])],
     )
     for i, entry in enumerate(doc.get("facts", [])):
-        kind = FACT_TYPES.get(entry.get("type", ""))
+        tag = entry.get("$fact", entry.get("type", ""))
+        kind = FACT_TYPES.get(tag)
         if kind is None:
-            raise InventoryFormatError(f"fact {i}: unknown type {entry.get('type')!r}")
+            raise InventoryFormatError(f"fact {i}: unknown type {tag!r}")
         kwargs: dict[str, Any] = {}
         for f in dataclasses.fields(kind):
             if f.name not in entry:
