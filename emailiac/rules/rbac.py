@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from emailiac.baseline import GLOBAL_ADMINISTRATOR, Baseline
 from emailiac.model import IamPolicy, Inventory, RoleAssignment, Unknown
 from emailiac.result import Severity
-from emailiac.rules.account_scope import scope_subject, source_of
+from emailiac.rules.account_scope import scope_subject
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
 from emailiac.rules.directory_roles import is_privileged, role_label
 from emailiac.rules.gaps import gap_verdicts
@@ -54,7 +54,8 @@ def _role_key(assignment: RoleAssignment) -> str:
 
 
 def _check_global_admin_count(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    live = source_of(inventory, "m365") == "m365"
+    # Only a live Microsoft 365 inventory holds every assignment; an AWS-only scan holds none of them.
+    live = "m365" in inventory.sources
     tenant = scope_subject(inventory, "m365_tenant", "m365", f"m365://tenant/directoryRoles/{GLOBAL_ADMINISTRATOR}")
     gap = inventory.gap(RoleAssignment)
     if gap is not None:

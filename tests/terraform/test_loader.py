@@ -407,3 +407,27 @@ def test_invalid_template_directive_is_a_syntax_error(tmp_path: Path) -> None:
     assert "invalid template directive '%{i}'" in load.errors[0].message
     record = {r.address: r for r in load.resources}["aws_route53_record.y"]
     assert record.body.get("records") == ["v=spf1 exists:%{i}.a.example -all"]
+
+
+def test_computed_attributes_of_nested_blocks_keep_their_reference(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+resource "aws_sesv2_email_identity" "x" {
+  email_identity = "example.com"
+  dkim_signing_attributes {
+    next_signing_key_length = "RSA_2048_BIT"
+  }
+}
+resource "aws_route53_record" "dkim" {
+  count = 3
+  name  = "${aws_sesv2_email_identity.x.dkim_signing_attributes[0].tokens[count.index]}._domainkey.example.com"
+}
+"""
+        },
+    )
+    name = resources(tmp_path)["aws_route53_record.dkim[1]"].body.get("name")
+    assert isinstance(name, Unknown)
+    assert name.refs == ("aws_sesv2_email_identity.x.dkim_signing_attributes[0].tokens",)
+    assert name.pattern == "*._domainkey.example.com"

@@ -108,6 +108,18 @@ def _instances(value: Any, what: str, kind: str) -> list[tuple[Any, dict[str, An
     return [(k, {"each": {"key": k, "value": v}}) for k, v in items]
 
 
+class _BlockValue(dict[str, Any]):
+    """A nested block seen from a reference; an attribute it does not set is computed by the provider
+    (`dkim_signing_attributes[0].tokens`), so it is unknown but keeps the reference."""
+
+    def __init__(self, values: dict[str, Any], address: str) -> None:
+        super().__init__(values)
+        self.address = address
+
+    def missing(self, key: str) -> Unknown:
+        return Unknown(f"{self.address}.{key} is known only after apply", (f"{self.address}.{key}",))
+
+
 class _LazyResource(Mapping[str, Any]):
     """A resource instance seen from a reference: its arguments, evaluated on demand."""
 
@@ -133,7 +145,11 @@ class _LazyResource(Mapping[str, Any]):
         if attr is not None and key not in _META_ATTRS:
             value = self._module.eval(attr.expr, self._scope, f"{self._address}.{key}")
         elif any(b.type == key for b in body.blocks):
-            value = [self._module.plain_body(b.body, self._scope) for b in body.blocks if b.type == key]
+            blocks = [b for b in body.blocks if b.type == key]
+            value = [
+                _BlockValue(self._module.plain_body(b.body, self._scope), f"{self._address}.{key}[{i}]")
+                for i, b in enumerate(blocks)
+            ]
         else:
             raise KeyError(key)
         self._cache[key] = value
