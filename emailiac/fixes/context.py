@@ -44,6 +44,7 @@ class FixContext:
     secrets: set[str] = field(default_factory=set)  # values of sensitive variables: never written by a fix
     _by_address: dict[str, TfResource] = field(default_factory=dict)
     _taken: dict[str, set[str]] = field(default_factory=dict)
+    _module_index: dict[tuple[str, str], list[TfResource]] | None = None
 
     def __post_init__(self) -> None:
         for res in self.resources:
@@ -70,11 +71,19 @@ class FixContext:
         return norm(os.path.join(module.dir, self.file_name))
 
     def same_module(self, res: TfResource) -> list[TfResource]:
-        key = module_address(res.module)
-        directory = norm(os.path.dirname(res.file))
-        return [
-            r for r in self.resources if module_address(r.module) == key and norm(os.path.dirname(r.file)) == directory
-        ]
+        return self._by_module().get(self._module_key(res), [])
+
+    @staticmethod
+    def _module_key(res: TfResource) -> tuple[str, str]:
+        return (module_address(res.module), norm(os.path.dirname(res.file)))
+
+    def _by_module(self) -> dict[tuple[str, str], list[TfResource]]:
+        # Built once: planners ask for a module's resources once per finding.
+        if self._module_index is None:
+            self._module_index = {}
+            for r in self.resources:
+                self._module_index.setdefault(self._module_key(r), []).append(r)
+        return self._module_index
 
     def unique_name(self, module: ModuleDir, rtype: str, wanted: Iterable[str]) -> str:
         """The first of `wanted` that no `rtype` resource of the module uses yet (reserved once taken)."""

@@ -196,9 +196,25 @@ def _scan_line(line: str, state: dict[str, Any]) -> LineShape:
     return LineShape(assign, comment_at)
 
 
+# Shapes of lines scanned outside heredocs and block comments depend on the line alone. Fixes align the
+# same file again after each edit, so most lines have been seen before.
+_PLAIN_SHAPES: dict[str, LineShape] = {}
+
+
 def line_shapes(lines: Sequence[str]) -> list[LineShape]:
     state: dict[str, Any] = {}
-    return [_scan_line(line, state) for line in lines]
+    shapes = []
+    for line in lines:
+        plain = not state.get("heredoc") and not state.get("block_comment")
+        shape = _PLAIN_SHAPES.get(line) if plain else None
+        if shape is None:
+            shape = _scan_line(line, state)
+            if plain and not state.get("heredoc") and not state.get("block_comment"):
+                if len(_PLAIN_SHAPES) > 200_000:
+                    _PLAIN_SHAPES.clear()
+                _PLAIN_SHAPES[line] = shape
+        shapes.append(shape)
+    return shapes
 
 
 def _chains(shapes: Sequence[LineShape], attr: str) -> list[tuple[int, int]]:

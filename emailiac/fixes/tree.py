@@ -1,7 +1,7 @@
 """The Terraform files a fix edits: their text, their syntax trees, modules and where variables are set.
 
 The loader evaluates; this module only locates. It parses files again with the loader's own pure
-`parse_hcl` (positions included) and follows local module calls, so a fix can go from an attribute back to
+our parser (positions included) and follows local module calls, so a fix can go from an attribute back to
 the text that sets it: a tfvars line, a variable default, a module argument, a local.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from emailiac.sources.terraform.ast import Attribute, Block, Expr, HclFile, Lit, Template
 from emailiac.sources.terraform.files import read_text
-from emailiac.sources.terraform.hcl import HclSyntaxError, parse_hcl
 from emailiac.sources.terraform.loader import discover_roots
+from emailiac.sources.terraform.parallel import parse_many_for
 from emailiac.sources.terraform.resource import TfResource
 from emailiac.sources.terraform.variables import VariableValues, collect_root_values
 
@@ -105,13 +105,10 @@ class SourceTree:
     def hcl(self, file: str) -> HclFile | None:
         key = norm(file)
         if key not in self._parsed:
-            text = self.read(key)
             parsed = None
-            if text is not None and not key.endswith(".json"):
-                try:
-                    parsed = parse_hcl(text, key)
-                except HclSyntaxError:
-                    parsed = None
+            if self.read(key) is not None and not key.endswith(".json"):
+                # Through the parse cache: a fix or a report with fixes re-reads files lint has just read.
+                parsed = parse_many_for(1, use_cache=True)([Path(key)])[0].hcl
             self._parsed[key] = parsed
         return self._parsed[key]
 
