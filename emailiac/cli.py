@@ -209,13 +209,23 @@ def lint(
         cache=not no_cache,
     )
     threshold = _severity(fail_on or cfg.fail_on)
-    collected = collect(paths, options)
-    result = judge(collected, chosen, options)
-    if {"json", "sarif"} & set(fmt):
-        # Machine-readable reports carry each finding's fix (edits, new blocks) as data.
-        from emailiac.fixes.run import attach_fixes
+    with_fixes = bool({"json", "sarif"} & set(fmt))  # machine-readable reports carry each finding's fix
+    result_cache = run_key = None
+    if options.cache and not with_fixes:
+        from emailiac.runcache import ResultCache
 
-        attach_fixes(result, paths, chosen, options, collected)
+        result_cache = ResultCache()
+        run_key = result_cache.key(paths, chosen, options, os.environ)
+    result = result_cache.get(run_key) if result_cache and run_key else None
+    if result is None:
+        collected = collect(paths, options)
+        result = judge(collected, chosen, options)
+        if with_fixes:
+            from emailiac.fixes.run import attach_fixes
+
+            attach_fixes(result, paths, chosen, options, collected)
+        elif result_cache and run_key:
+            result_cache.put(run_key, result)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if not emit_reports(result, fmt, output, no_color=no_color, verbose=verbose):

@@ -89,6 +89,13 @@ class Provenance:
     import_id: str | None = None  # the id `terraform import` takes, for live objects
     region: str | None = None
 
+    def __reduce__(self) -> tuple[type, tuple[str | int | None, ...]]:
+        # Cached results hold many; the slotted-dataclass default pickles far slower.
+        return (
+            Provenance,
+            (self.source, self.address, self.file, self.line, self.end_line, self.import_id, self.region),
+        )
+
 
 # ---------------------------------------------------------------- DNS and mail domains
 

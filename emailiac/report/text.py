@@ -121,8 +121,9 @@ def render(result: Result, options: ReportOptions) -> str:
     style = "bold green" if summary.clean else "bold"
     lines.append(Text(summary_line(summary), style=style))
 
+    if not options.color:
+        # Without colour the styles do nothing; rich's per-line rendering would cost seconds on a big tree.
+        return "".join(f"{line.plain}\n" for line in lines)
     buffer = io.StringIO()
-    console = _console(buffer, options)
-    for line in lines:
-        console.print(line, soft_wrap=True)
+    _console(buffer, options).print(Text("\n").join(lines), soft_wrap=True)
     return buffer.getvalue()

@@ -1,0 +1,116 @@
+"""A cache of whole lint results, for re-runs over inputs that have not changed at all.
+
+The key covers everything a result depends on: the contents of every Terraform file under the paths and of
+every local module they call (found by their literal `source = "./..."`, as the loader follows them), plan
+or inventory files, variable files and values, the baseline, the rule selection and emailiac's own code.
+Any change misses, and the run is done (and cached) again; the parse and root caches still make that fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from emailiac.sources.terraform.cache import default_cache_dir
+from emailiac.sources.terraform.cachestore import EntryStore
+
+if TYPE_CHECKING:
+    from emailiac.baseline import Baseline
+    from emailiac.lint import LintOptions
+    from emailiac.result import Result
+
+__all__ = ["ResultCache"]
+
+_MAGIC = b"emailiac-result-cache-1\n"
+_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+_SKIP_DIRS = {".terraform", ".git", "node_modules", ".terragrunt-cache"}
+_LOCAL_SOURCE = re.compile(rb'\bsource\s*=\s*"(\.\.?/[^"]*)"')
+
+
+def _code_digest() -> str:
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _files(directory: Path) -> Iterator[Path]:
+    for current, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(_SUFFIXES):
+                yield Path(current) / name
+
+
+class _Hasher:
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.seen_dirs: set[Path] = set()
+
+    def add(self, label: str, data: bytes) -> None:
+        self.digest.update(label.encode() + b"\0" + hashlib.sha256(data).digest())
+
+    def add_file(self, path: Path) -> bytes:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"\0missing"
+        self.add(str(path), data)
+        return data
+
+    def add_dir(self, directory: Path, recursive: bool) -> None:
+        key = directory.resolve()
+        if key in self.seen_dirs:
+            return
+        self.seen_dirs.add(key)
+        files = (
+            _files(directory) if recursive else (p for p in sorted(directory.glob("*")) if p.name.endswith(_SUFFIXES))
+        )
+        for path in files:
+            data = self.add_file(path)
+            # Local modules outside the folder are followed, as the loader follows them.
+            for match in _LOCAL_SOURCE.finditer(data):
+                module = Path(os.path.normpath(path.parent / match.group(1).decode(errors="replace")))
+                if module.is_dir():
+                    self.add_dir(module, recursive=False)
+
+
+class ResultCache:
+    def __init__(self, directory: Path | None = None) -> None:
+        self._store = EntryStore((directory or default_cache_dir()) / "results", _MAGIC)
+
+    def key(self, paths: list[Path], baseline: Baseline, options: LintOptions, env: Mapping[str, str]) -> str:
+        h = _Hasher()
+        h.add("code", _code_digest().encode())
+        h.add("baseline", repr(baseline).encode())
+        h.add("rules", repr((sorted(options.only), sorted(options.skip), sorted(options.exclude))).encode())
+        h.add("vars", repr(sorted(options.cli_vars.items())).encode())
+        h.add("env", repr(sorted((k, v) for k, v in env.items() if k.startswith("TF_VAR_"))).encode())
+        for var_file in options.var_files:
+            h.add_file(var_file)
+        for path in paths:
+            h.add("path", str(path).encode())
+            if path.is_dir():
+                h.add_dir(path, recursive=True)
+            elif path.is_file():
+                h.add_file(path)
+                if path.suffix != ".json" or path.name.endswith(".tf.json"):
+                    h.add_dir(path.parent, recursive=False)  # a file is judged in its module's context
+            else:
+                h.add("missing", str(path).encode())
+        return h.digest.hexdigest()
+
+    def get(self, key: str) -> Result | None:
+        from emailiac.result import Result
+
+        value = self._store.read(key)
+        return value if isinstance(value, Result) else None
+
+    def put(self, key: str, result: Result) -> None:
+        self._store.write(key, result)
