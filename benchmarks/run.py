@@ -3,9 +3,10 @@
     python benchmarks/run.py                      # 2,000 files, Checkov if `checkov` is on PATH
     python benchmarks/run.py --files 200 --checkov /path/to/venv/bin/checkov
 
-Prints a Markdown table: wall time and peak memory (summed over the whole process tree, sampled every
-20 ms) for a cold lint (empty cache), a warm re-run, one-file lint, `emailiac --version`, a single-process
-python-hcl2 `loads` of every file, and Checkov with all its Terraform checks.
+Prints a Markdown table: wall time and peak memory (proportional set size summed over the whole process
+tree, sampled every 20 ms) for a cold lint (empty caches), an unchanged re-run, a re-run after one file
+changed, a serial cold lint, one-file lint, `emailiac --version`, a single-process python-hcl2 `loads` of
+every file, and Checkov with all its Terraform checks.
 """
 
 from __future__ import annotations
@@ -46,17 +47,19 @@ class Measure:
 
 
 def _tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB."""
+    """Memory of a process and all its descendants, in KiB: proportional set size, so pages that forked
+    workers share with their parent count once, not once per process (resident size where PSS is missing)."""
     total = 0
     todo = [pid]
     while todo:
         current = todo.pop()
         try:
-            with open(f"/proc/{current}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
+            try:
+                with open(f"/proc/{current}/smaps_rollup") as fh:
+                    total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+            except (OSError, StopIteration):
+                with open(f"/proc/{current}/status") as fh:
+                    total += next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as fh:
                     todo.extend(int(c) for c in fh.read().split())
@@ -89,14 +92,16 @@ def run(label: str, cmd: list[str], env: dict[str, str] | None = None, note: str
 
 
 def _clear(cache: Path) -> None:
-    """Empty the parse and root caches (the grammar cache stays: it is built once per installation)."""
-    for kind in ("parse", "roots"):
+    """Empty the result, root and parse caches (the grammar cache stays: it is built once per installation)."""
+    for kind in ("results", "roots", "parse"):
         shutil.rmtree(cache / kind, ignore_errors=True)
 
 
 def median_run(label: str, cmd: list[str], env: dict[str, str], times: int = 5) -> Measure:
     runs = [run(label, cmd, env) for _ in range(times)]
-    return Measure(label, statistics.median(m.seconds for m in runs), max(m.peak_mib for m in runs), f"median of {times}")
+    return Measure(
+        label, statistics.median(m.seconds for m in runs), max(m.peak_mib for m in runs), f"median of {times}"
+    )
 
 
 def main() -> None:
@@ -120,14 +125,20 @@ def main() -> None:
     _clear(cache)
     cold = run("emailiac lint, cold (empty caches)", lint, env, f"{os.cpu_count()} cores")
     results.append(cold)
-    warm = run("emailiac lint, warm (cached re-run)", lint, env)
+    warm = run("emailiac lint, warm (unchanged re-run)", lint, env)
     results.append(warm)
+    # One file changed: its root is evaluated again (its parse too), every other root comes from the caches.
+    changed = args.corpus / "root000" / "resources_00.tf"
+    changed.write_text(changed.read_text() + "\n# edited\n")
+    results.append(run("emailiac lint, one file changed since", lint, env))
     _clear(cache)
     results.append(run("emailiac lint --jobs 1, cold", [*lint, "--jobs", "1"], env))
     one_file = args.corpus / "root000" / "main.tf"
     results.append(median_run("emailiac lint of one file", [*emailiac, "lint", str(one_file)], env))
     results.append(median_run("emailiac --version", [*emailiac, "--version"], env))
-    parse = run("python-hcl2 loads of every file, one process", [sys.executable, "-c", PARSE_ONLY, str(args.corpus)], env)
+    parse = run(
+        "python-hcl2 loads of every file, one process", [sys.executable, "-c", PARSE_ONLY, str(args.corpus)], env
+    )
     results.append(parse)
     checkov: Measure | None = None
     if args.checkov:
@@ -139,8 +150,10 @@ def main() -> None:
         results.append(checkov)
     shutil.rmtree(cache, ignore_errors=True)
 
-    print(f"\nCorpus: {count} files, {sum(f.stat().st_size for f in args.corpus.rglob('*.tf')) // 1024} KiB; "
-          f"Python {sys.version.split()[0]}; {os.cpu_count()} cores\n")
+    print(
+        f"\nCorpus: {count} files, {sum(f.stat().st_size for f in args.corpus.rglob('*.tf')) // 1024} KiB; "
+        f"Python {sys.version.split()[0]}; {os.cpu_count()} cores\n"
+    )
     print("| run | wall (s) | peak memory (MiB) | vs Checkov | note |")
     print("|---|---:|---:|---:|---|")
     for m in results:

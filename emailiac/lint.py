@@ -96,6 +96,7 @@ def collect(paths: Sequence[Path], options: LintOptions) -> Collected:
                 exclude=options.exclude,
                 parse_many=parse_many_for(options.jobs, options.cache),
                 cache=options.cache,
+                jobs=options.jobs or os.cpu_count() or 1,
             )
         )
     resources = [r for load in loads for r in load.resources]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -203,6 +204,20 @@ def _merge(into: TerraformLoad, part: TerraformLoad) -> None:
                 target.append(item)
 
 
+def _load_root_job(
+    job: tuple[Path, tuple[Path, ...], dict[str, str], dict[str, str], bool],
+) -> tuple[TerraformLoad, list[Path]]:
+    """Load one root in a worker process (its files parsed there, through the parse cache)."""
+    from emailiac.sources.terraform.parallel import parse_many_for
+
+    root, var_files, cli_vars, env, use_cache = job
+    part = TerraformLoad()
+    loader = load_root(
+        root, part, ParseStore(parse_many_for(1, use_cache)), var_files=var_files, cli_vars=cli_vars, env=env
+    )
+    return part, loader.dirs
+
+
 def load_terraform(
     paths: Sequence[Path],
     *,
@@ -212,11 +227,13 @@ def load_terraform(
     exclude: Sequence[str] = (),
     parse_many: ParseMany | None = None,
     cache: bool = False,
+    jobs: int = 1,
 ) -> TerraformLoad:
     """Load every root module named by `paths` (directories, or .tf files whose directory is the module).
 
     With `cache`, a root whose files, variable values and loader code are unchanged since a previous run is
-    taken from the root cache instead of being parsed and evaluated again."""
+    taken from the root cache instead of being parsed and evaluated again. With `jobs` > 1 and several roots
+    to load, whole roots are loaded in worker processes; a single root has its files parsed by `parse_many`."""
     result = TerraformLoad()
     roots: list[Path] = []
     for path in paths:
@@ -229,21 +246,34 @@ def load_terraform(
     env = env if env is not None else os.environ
     roots = list({r.resolve(): r for r in roots}.values())
     root_cache = RootCache() if cache else None
-    pending: list[tuple[Path, str]] = []
+    parts: list[TerraformLoad | None] = []
+    pending: list[tuple[int, Path, str]] = []
     for root in roots:
         key = root_cache.key(root, var_files, cli_vars or {}, env) if root_cache else ""
         hit = root_cache.get(key) if root_cache else None
-        if hit is not None:
-            _merge(result, hit)
-        else:
-            pending.append((root, key))
-    store = ParseStore(parse_many or _parse_serial)
-    # Parse every file of every root still to load at once, so a worker pool sees the whole batch.
-    store.get([p for r, _ in pending for p in _tf_files(r)])
-    for root, key in pending:
-        part = TerraformLoad()
-        loader = load_root(root, part, store, var_files=var_files, cli_vars=cli_vars, env=env)
+        if hit is None:
+            pending.append((len(parts), root, key))
+        parts.append(hit)
+    if jobs > 1 and len(pending) > 1:
+        tf_env = {k: v for k, v in env.items() if k.startswith("TF_VAR_")}
+        work = [(root, tuple(var_files), dict(cli_vars or {}), tf_env, cache) for _, root, _ in pending]
+        with ProcessPoolExecutor(max_workers=min(jobs, len(pending))) as pool:
+            loaded = list(pool.map(_load_root_job, work, chunksize=max(1, len(work) // (jobs * 4))))
+    else:
+        store = ParseStore(parse_many or _parse_serial)
+        # Parse every file of every root still to load at once, so a worker pool sees the whole batch.
+        store.get([p for _, r, _ in pending for p in _tf_files(r)])
+        loaded = []
+        for _, root, _ in pending:
+            part = TerraformLoad()
+            loader = load_root(root, part, store, var_files=var_files, cli_vars=cli_vars, env=env)
+            loaded.append((part, loader.dirs))
+    for (index, _, key), (part, dirs) in zip(pending, loaded, strict=True):
         if root_cache is not None:
-            root_cache.put(key, loader.dirs, part)
-        _merge(result, part)
+            root_cache.put(key, dirs, part)
+        parts[index] = part
+    # Merged in root order, so a run served partly from the cache lists resources as a fresh run does.
+    for done in parts:
+        assert done is not None
+        _merge(result, done)
     return result
