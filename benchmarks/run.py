@@ -63,7 +63,7 @@ def _tree_rss(pid: int) -> int:
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as fh:
                     todo.extend(int(c) for c in fh.read().split())
-        except (OSError, ValueError):
+        except (OSError, ValueError, StopIteration):  # the process ended while being read
             continue
     return total
 
