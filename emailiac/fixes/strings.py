@@ -18,6 +18,7 @@ from emailiac.fixes.hcl_emit import hcl_string
 from emailiac.fixes.model import Edit
 from emailiac.sources.terraform.ast import Expr, Lit, Template
 from emailiac.sources.terraform.hcl import HclSyntaxError, parse_expression
+from emailiac.sources.terraform.template import TemplateSyntaxError, closing_brace
 
 __all__ = ["Slot", "slots", "string_edits", "text_changes"]
 
@@ -35,22 +36,10 @@ class Slot:
 
 
 def _closing(raw: str, start: int) -> int:
-    depth = 0
-    i = start
-    while i < len(raw):
-        ch = raw[i]
-        if ch == '"':
-            i += 1
-            while i < len(raw) and raw[i] != '"':
-                i += 2 if raw[i] == "\\" else 1
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            if depth == 0:
-                return i
-            depth -= 1
-        i += 1
-    return len(raw) - 1
+    try:
+        return closing_brace(raw, start)
+    except TemplateSyntaxError:  # unterminated: the interpolation runs to the end of the literal
+        return len(raw) - 1
 
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}

@@ -48,7 +48,7 @@ def unescape(text: str, offset: int = 0) -> str:
     return "".join(out)
 
 
-def _closing_brace(text: str, start: int) -> int:
+def closing_brace(text: str, start: int) -> int:
     """Index of the `}` closing the interpolation opened just before `start` (nested braces and strings)."""
     depth = 0
     i = start
@@ -100,7 +100,7 @@ def split_template(
             lit_start = i
         elif text.startswith("${", i) or text.startswith("%{", i):
             flush(i)
-            end = _closing_brace(text, i + 2)
+            end = closing_brace(text, i + 2)
             if text[i] == "%":
                 keyword = text[i + 2 : end].strip().lstrip("~").split(maxsplit=1)
                 if not keyword or keyword[0] not in _DIRECTIVES:
