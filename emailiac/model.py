@@ -6,7 +6,6 @@ could not be determined holds an `Unknown` with the reason, so a rule can say *w
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -479,8 +478,3 @@ class Inventory:
         self.authoritative |= other.authoritative
         self.gaps.extend(other.gaps)
         self.notes.extend(other.notes)
-
-
-def fact_fields(fact: object) -> dict[str, Any]:
-    """The fields of a fact, shallow (values keep their types)."""
-    return {f.name: getattr(fact, f.name) for f in dataclasses.fields(fact)}  # type: ignore[arg-type]

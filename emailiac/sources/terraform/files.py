@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from emailiac.result import InputError, Suppression
-from emailiac.sources.terraform.ast import BodyAst, HclFile
+from emailiac.sources.terraform.ast import HclFile
 from emailiac.sources.terraform.hcl import HclSyntaxError, parse_hcl
 from emailiac.sources.terraform.jsonsyntax import parse_tf_json
 from emailiac.sources.terraform.suppress import find_suppressions
@@ -54,10 +54,6 @@ def parse_file(path: Path) -> ParsedFile:
     if isinstance(text, InputError):
         return ParsedFile(str(path), None, text)
     return parse_text(text, str(path))
-
-
-def empty_file(path: str) -> HclFile:
-    return HclFile(path, BodyAst((), ()))
 
 
 def is_plan_json(text: str) -> bool:
