@@ -284,12 +284,18 @@ SES002 = Rule(
 # ---------------------------------------------------------------- SES003
 
 
+def receipt_rule_label(rule: ReceiptRule) -> tuple[str, str]:
+    """A receipt rule's name (its address when unresolved) and how messages name it:
+    "SES receipt rule store (rule set inbound)"."""
+    name = rule.name if isinstance(rule.name, str) else rule.prov.address
+    rule_set = rule.rule_set if isinstance(rule.rule_set, str) else "(unresolved)"
+    return name, f"SES receipt rule {name} (rule set {rule_set})"
+
+
 def _check_scanning(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
     yield from gap_verdicts(inventory, ReceiptRule, "aws", "ses/receipt-rules")
     for rule in inventory.of(ReceiptRule):
-        name = rule.name if isinstance(rule.name, str) else rule.prov.address
-        rule_set = rule.rule_set if isinstance(rule.rule_set, str) else "(unresolved)"
-        label = f"SES receipt rule {name} (rule set {rule_set})"
+        name, label = receipt_rule_label(rule)
         scan = rule.scan_enabled
         if isinstance(scan, Unknown):
             yield not_assessed(rule.prov, f"{label}: scan_enabled is not known ({scan.reason})")

@@ -9,6 +9,7 @@ from emailiac.model import Inventory, ListenerTls, ReceiptRule, SesConfigSet, Un
 from emailiac.result import Severity
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
 from emailiac.rules.gaps import gap_verdicts
+from emailiac.rules.ses import receipt_rule_label
 from emailiac.rules.tfaddress import resource_type
 
 __all__ = ["RULES"]
@@ -85,9 +86,7 @@ TLS001 = Rule(
 def _check_receipt_rules(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
     yield from gap_verdicts(inventory, ReceiptRule, "aws", "ses/receipt-rules")
     for rule in inventory.of(ReceiptRule):
-        name = rule.name if isinstance(rule.name, str) else rule.prov.address
-        rule_set = rule.rule_set if isinstance(rule.rule_set, str) else "(unresolved)"
-        label = f"SES receipt rule {name} (rule set {rule_set})"
+        name, label = receipt_rule_label(rule)
         policy = rule.tls_policy
         if isinstance(policy, Unknown):
             yield not_assessed(rule.prov, f"{label}: tls_policy is not known ({policy.reason})")
