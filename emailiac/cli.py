@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from emailiac.baseline import Baseline
     from emailiac.config import Config
     from emailiac.result import Result, Severity
+    from emailiac.rules.base import Rule
 
 __all__ = ["app", "main"]
 
@@ -101,7 +102,6 @@ def emit_reports(result: Result, formats: list[str], outputs: list[Path], *, no_
     Returns whether a text report (which lists input errors itself) went to the terminal."""
     from emailiac.atomic import write_atomic
     from emailiac.report import REPORTERS, ReportOptions, rules_by_id
-    from emailiac.rules import ALL_RULES
 
     formats = formats or ["text"]
     text_on_stdout = False
@@ -110,6 +110,12 @@ def emit_reports(result: Result, formats: list[str], outputs: list[Path], *, no_
             _fail(f"unknown format {fmt!r} (choose from {', '.join(sorted(REPORTERS))})")
     if len(outputs) > len(formats):
         _fail("more --output files than --format options")
+    rules: tuple[Rule, ...] = ()
+    if {"sarif", "junit", "markdown"} & set(formats):
+        # Only these show rule metadata; importing every rule is a large part of a cached run's start-up.
+        from emailiac.rules import ALL_RULES
+
+        rules = ALL_RULES
     for i, fmt in enumerate(formats):
         target = outputs[i] if i < len(outputs) else None
         options = ReportOptions(
@@ -119,7 +125,7 @@ def emit_reports(result: Result, formats: list[str], outputs: list[Path], *, no_
             show_not_assessed=verbose,
             base_dir=Path.cwd(),
             home_dir=Path.home(),
-            rules=rules_by_id(ALL_RULES),
+            rules=rules_by_id(rules),
         )
         text = REPORTERS[fmt](result, options)
         if target is None:
@@ -192,12 +198,15 @@ def lint(
 ) -> None:
     """Lint Terraform (or a plan / saved inventory) against a baseline."""
     from emailiac.lint import LintOptions, collect, judge
-    from emailiac.rules import rule_by_id
 
     cfg = _load_config(config, paths)
-    for rule_id in [*select, *skip, *cfg.select, *cfg.skip]:
-        if rule_by_id(rule_id) is None:
-            _fail(f"unknown rule {rule_id!r} (see `emailiac rules`)")
+    named = [*select, *skip, *cfg.select, *cfg.skip]
+    if named:
+        from emailiac.rules import rule_by_id
+
+        for rule_id in named:
+            if rule_by_id(rule_id) is None:
+                _fail(f"unknown rule {rule_id!r} (see `emailiac rules`)")
     chosen = _load_baseline(baseline or cfg.baseline)
     options = LintOptions(
         var_files=tuple([*map(Path, cfg.var_files), *var_file]),

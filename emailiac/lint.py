@@ -6,16 +6,17 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from emailiac.baseline import Baseline
-from emailiac.engine import evaluate
 from emailiac.model import Inventory
-from emailiac.redact import redact_result
 from emailiac.result import Evaluation, InputError, Result, Suppression
-from emailiac.sources.terraform.adapters import facts_from_resources
-from emailiac.sources.terraform.files import is_plan_json, read_text
-from emailiac.sources.terraform.loader import TerraformLoad, load_terraform
-from emailiac.sources.terraform.resource import ResourceIndex, TfResource
+
+if TYPE_CHECKING:
+    # The loader, adapters and rules are imported when a run needs them: a re-run answered from the result
+    # cache needs none of them, and start-up time is most of a one-file lint.
+    from emailiac.baseline import Baseline
+    from emailiac.sources.terraform.loader import TerraformLoad
+    from emailiac.sources.terraform.resource import TfResource
 
 __all__ = ["Collected", "LintOptions", "collect", "judge", "lint"]
 
@@ -48,6 +49,8 @@ def _is_json_doc(path: Path) -> bool:
 
 
 def _load_json_input(path: Path, into: Collected) -> TerraformLoad | None:
+    from emailiac.sources.terraform.files import is_plan_json, read_text
+
     text = read_text(path)
     if isinstance(text, InputError):
         into.errors.append(text)
@@ -71,6 +74,10 @@ def _load_json_input(path: Path, into: Collected) -> TerraformLoad | None:
 
 
 def collect(paths: Sequence[Path], options: LintOptions) -> Collected:
+    from emailiac.sources.terraform.adapters import facts_from_resources
+    from emailiac.sources.terraform.loader import load_terraform
+    from emailiac.sources.terraform.resource import ResourceIndex
+
     collected = Collected(Inventory(), [], [], [], None)
     loads: list[TerraformLoad] = []
     tf_paths: list[Path] = []
@@ -125,6 +132,9 @@ def _keep(ev: Evaluation, only_files: set[str] | None) -> bool:
 
 def judge(collected: Collected, baseline: Baseline, options: LintOptions) -> Result:
     """Run the rules over what `collect` gathered."""
+    from emailiac.engine import evaluate
+    from emailiac.redact import redact_result
+
     result = evaluate(
         collected.inventory,
         baseline,

@@ -15,8 +15,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from emailiac.sources.terraform.cache import default_cache_dir
-from emailiac.sources.terraform.cachestore import EntryStore
+from emailiac.sources.terraform.cachestore import EntryStore, default_cache_dir
 
 if TYPE_CHECKING:
     from emailiac.baseline import Baseline

@@ -7,25 +7,15 @@ digest of our front-end code. Entries are stored by cachestore.EntryStore (atomi
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from emailiac import __version__
-from emailiac.sources.terraform.cachestore import EntryStore
+from emailiac.sources.terraform.cachestore import EntryStore, default_cache_dir
 from emailiac.sources.terraform.files import ParsedFile
 
 __all__ = ["ParseCache"]
 
 _MAGIC = b"emailiac-parse-cache-1\n"
-
-
-def default_cache_dir() -> Path:
-    override = os.environ.get("EMAILIAC_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("emailiac"))
 
 
 def _front_end_digest() -> str:

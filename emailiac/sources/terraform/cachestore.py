@@ -12,7 +12,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["EntryStore"]
+__all__ = ["EntryStore", "default_cache_dir"]
+
+
+def default_cache_dir() -> Path:
+    override = os.environ.get("EMAILIAC_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("emailiac"))
 
 
 class EntryStore:

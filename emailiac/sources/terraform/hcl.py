@@ -497,7 +497,7 @@ _Builder.object = _Builder.object_expr  # type: ignore[attr-defined]
 
 
 def _cache_file() -> str | bool:
-    from emailiac.sources.terraform.cache import default_cache_dir
+    from emailiac.sources.terraform.cachestore import default_cache_dir
 
     directory = default_cache_dir()
     try:

@@ -54,7 +54,7 @@ def _dir_digest(directory: Path) -> str:
 
 class RootCache:
     def __init__(self, directory: Path | None = None) -> None:
-        from emailiac.sources.terraform.cache import default_cache_dir
+        from emailiac.sources.terraform.cachestore import default_cache_dir
 
         self._store = EntryStore((directory or default_cache_dir()) / "roots", _MAGIC)
         self._salt = _code_digest()
