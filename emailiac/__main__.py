@@ -1,3 +1,3 @@
-from emailiac.cli import main
+from emailiac.entry import main
 
 main()

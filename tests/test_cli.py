@@ -199,3 +199,14 @@ def test_sensitive_variable_values_never_reach_reports(tmp_path: Path) -> None:
         assert "hunter2-secret-token" not in out + err, fmt
     _, out, _ = run("lint", str(tmp_path), "-v")
     assert "(sensitive)" in out
+
+
+def test_version_is_answered_before_the_cli_framework_loads() -> None:
+    code = (
+        "import sys\nsys.argv = ['emailiac', '--version']\n"
+        "from emailiac.entry import main\nmain()\n"
+        "print('LOADED', sorted(m for m in ('typer', 'rich', 'emailiac.cli') if m in sys.modules), file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.stdout.startswith("emailiac ")
+    assert "LOADED []" in proc.stderr
