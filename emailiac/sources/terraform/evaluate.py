@@ -28,7 +28,7 @@ from emailiac.sources.terraform.ast import (
 )
 from emailiac.sources.terraform.functions import FUNCTIONS, FunctionError, PartialJson
 
-__all__ = ["Resolver", "evaluate", "merge_unknown", "to_string"]
+__all__ = ["Resolver", "evaluate", "merge_unknown", "to_number", "to_string"]
 
 
 class Resolver(Protocol):
@@ -79,7 +79,8 @@ def to_string(value: Any) -> str | Unknown:
     return Unknown("cannot use a list or object in a string template")
 
 
-def _number(value: Any) -> int | float | Unknown:
+def to_number(value: Any) -> int | float | Unknown:
+    """Terraform's conversion to a number: numeric strings convert, bools and other values do not."""
     if isinstance(value, bool):
         return Unknown("a bool is not a number")
     if isinstance(value, (int, float)):
@@ -204,7 +205,7 @@ class _Evaluator:
                 return getter(key)
             return Unknown(f"no attribute or key {key!r}")
         if isinstance(value, list):
-            index = _number(key)
+            index = to_number(key)
             if isinstance(index, Unknown):
                 return index
             if not float(index).is_integer() or not 0 <= int(index) < len(value):
@@ -282,7 +283,7 @@ class _Evaluator:
         if expr.op == "!":
             b = _bool(value)
             return b if isinstance(b, Unknown) else not b
-        n = _number(value)
+        n = to_number(value)
         return n if isinstance(n, Unknown) else -n
 
     def e_BinOp(self, expr: BinOp) -> Any:
@@ -305,7 +306,7 @@ class _Evaluator:
                 return merge_unknown(left, right)
             equal = _equal(left, right)
             return equal if op == "==" else not equal
-        a, b = _number(left), _number(right)
+        a, b = to_number(left), to_number(right)
         if isinstance(a, Unknown) or isinstance(b, Unknown):
             return merge_unknown(a, b)
         if op == "+":

@@ -15,7 +15,7 @@ from typing import Any
 from emailiac.model import Unknown
 from emailiac.result import InputError
 from emailiac.sources.terraform.ast import Block, Expr, Lit, Name
-from emailiac.sources.terraform.evaluate import evaluate
+from emailiac.sources.terraform.evaluate import evaluate, to_number
 from emailiac.sources.terraform.files import parse_file
 from emailiac.sources.terraform.hcl import HclSyntaxError, parse_expression
 
@@ -63,13 +63,7 @@ def convert_to_type(value: Any, type_name: str) -> Any:
     if isinstance(value, Unknown) or value is None:
         return value
     if type_name == "number" and isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            try:
-                return float(value)
-            except ValueError:
-                return Unknown(f"{value!r} is not a number")
+        return to_number(value)
     if type_name == "bool" and isinstance(value, str) and value in ("true", "false"):
         return value == "true"
     if type_name == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
