@@ -489,7 +489,7 @@ NET005 = Rule(
     ),
     check=_check_segmentation,
     references=_SG_REFERENCES,
-    fix="unsafe",
+    fix="display-only",  # which ranges or identities to allow is not in the configuration
     fix_title="Narrow the source range",
 )
 

@@ -401,7 +401,7 @@ RBAC004 = Rule(
     good_example=_IAM_GOOD,
     check=_check_broad_ses_send,
     references=("https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html",),
-    fix="unsafe",
+    fix="display-only",  # which ranges or identities to allow is not in the configuration
     fix_title="Scope SES sending to named identities or add a condition",
 )
 
