@@ -30,7 +30,7 @@ app = typer.Typer(
 baseline_app = typer.Typer(help="Show and validate baselines.", no_args_is_help=True)
 app.add_typer(baseline_app, name="baseline")
 
-FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "github", "gitlab", "checkstyle")
 
 
 class UsageError(Exception):

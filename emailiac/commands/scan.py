@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["permissions_aws", "scan"]
 
-_FORMATS = "text, json, sarif, junit, markdown, github"
+_FORMATS = "text, json, sarif, junit, markdown, github, gitlab, checkstyle"
 
 
 class _Bar:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from emailiac.report import github, json_report, junit, markdown, sarif, text
+from emailiac.report import checkstyle, github, gitlab, json_report, junit, markdown, sarif, text
 from emailiac.report.options import ReportOptions, rules_by_id
 from emailiac.result import Result
 
@@ -22,6 +22,8 @@ REPORTERS: dict[str, Reporter] = {
     "junit": junit.render,
     "markdown": markdown.render,
     "github": github.render,
+    "gitlab": gitlab.render,
+    "checkstyle": checkstyle.render,
     # "html": the drift report's HTML view joins here (report/html.py) when drift lands.
 }
 
