@@ -17,6 +17,7 @@ from typing import Any
 
 from emailiac.baseline import Baseline
 from emailiac.mailauth import parse_dkim_key
+from emailiac.mailauth.taglist import split_tags
 from emailiac.model import DnsRecord, Inventory, MailDomain, SesDkim, SesIdentity, Unknown
 from emailiac.result import Severity
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
@@ -35,6 +36,7 @@ _EASY_DKIM_TOKENS = 3
 _M365_SELECTORS = ("selector1", "selector2")
 _NOT_RESOURCES = frozenset({"var", "local", "each", "count", "path", "self", "terraform"})
 _SAMPLE_TOKEN = "token0123456789abcdefghijklmnopq"
+_KEY_RECORD_TAGS = frozenset({"p", "k", "h"})
 
 
 def _resource_of(ref: str) -> str | None:
@@ -243,6 +245,15 @@ def _is_key_name(record: DnsRecord) -> bool:
     return name is not None and "._domainkey." in f"{name}."
 
 
+def _is_key_text(text: str) -> bool:
+    """A value verifiers would read as a key record: it starts with v=DKIM1 (any case) or has a p=, k= or h=
+    tag. One without `p=` is a key record too, and a malformed one (RFC 6376 3.6.1: p= is required)."""
+    tags = [tag for tag in split_tags(text)[0] if tag.has_equals]
+    if tags and tags[0].name.lower() == "v" and tags[0].value.upper() == "DKIM1":
+        return True
+    return any(tag.name in _KEY_RECORD_TAGS for tag in tags)
+
+
 def _published_key_verdicts(view: DnsView, minimum: int) -> Iterator[Verdict]:
     for record in view.records:
         if record.type != "TXT" or not _is_key_name(record):
@@ -257,8 +268,8 @@ def _published_key_verdicts(view: DnsView, minimum: int) -> Iterator[Verdict]:
                         record.prov, f"DKIM key at {name} is not known ({text.reason})", evidence=evidence
                     )
                 continue
-            if "p=" not in text:
-                continue
+            if not _is_key_text(text):
+                continue  # another TXT value at the selector name, not a key record
             key = parse_dkim_key(text)
             if key.revoked:
                 yield passed(record.prov, f"DKIM key at {name} is revoked (empty p=)", evidence=evidence)

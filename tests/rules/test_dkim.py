@@ -177,3 +177,15 @@ def test_disabled_and_byodkim_identities_are_not_judged() -> None:
         ses_dkim("example.org", "b", origin="EXTERNAL", tokens=None),
     ]
     assert run("DKIM003", facts, Baseline()) == []
+
+
+def test_a_key_record_without_p_is_malformed_not_skipped() -> None:
+    for text in ("v=DKIM1; k=rsa", "k=rsa; t=s", "V=dkim1"):
+        verdict = one(run("DKIM002", [zone(), txt("r", "s1._domainkey.example.com", text)]))
+        assert verdict.status is Status.FAIL, text
+        assert verdict.message == (
+            "DKIM key at s1._domainkey.example.com cannot be read (DKIM key record has no p= tag): verifiers fail "
+            "every signature made with it"
+        )
+    # Another TXT value at the selector name is not a key record.
+    assert run("DKIM002", [zone(), txt("r", "s1._domainkey.example.com", "google-site-verification=abc")]) == []
