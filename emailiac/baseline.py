@@ -227,14 +227,22 @@ def load_baseline_data(name_or_path: str) -> dict[str, Any]:
             known = ", ".join(BUILTIN_PROFILES)
             raise BaselineError(f"{name_or_path}: no such baseline file or built-in profile ({known})")
     raw = _read_yaml(path)
+    if raw is None and path.parent != _PROFILE_DIR:
+        raw = {}  # an empty file is the default profile under the file's name
     # Built-in profiles are validated by the test suite; validating them here would load jsonschema
     # (a tenth of a second) on every run.
     problems = [] if path.parent == _PROFILE_DIR else validate_baseline_data(raw, str(path))
     if problems:
         raise BaselineError("\n".join(problems))
     data: dict[str, Any] = dict(raw)
-    parent = data.pop("extends", None if path.parent == _PROFILE_DIR else "default")
-    if parent and parent != data.get("name"):
+    if path.parent == _PROFILE_DIR:
+        parent = data.pop("extends", None)
+    else:
+        # A user file needs neither: it is named after its file and extends `default` (always a built-in
+        # profile, so a file called default.yaml or `name: default` still starts from the default profile).
+        parent = data.pop("extends", "default")
+        data.setdefault("name", path.stem)
+    if parent:
         data = _merge(load_baseline_data(parent), data)
     return data
 

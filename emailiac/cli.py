@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -283,6 +283,15 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule ID, e.g. TLS001.
     typer.echo(explain_text(rule))
 
 
+def _resolved_baseline(name: str) -> dict[str, Any]:
+    from emailiac.baseline import BaselineError, load_baseline_data
+
+    try:
+        return load_baseline_data(name)
+    except BaselineError as exc:
+        _fail(str(exc))
+
+
 @baseline_app.command("show")
 def baseline_show(
     name: Annotated[str, typer.Argument(help="default, scuba, hipaa or a YAML file.")] = "default",
@@ -290,20 +299,18 @@ def baseline_show(
     """Print a baseline with every value resolved (what the rules will use)."""
     import yaml
 
-    from emailiac.baseline import BaselineError, load_baseline_data
-
-    try:
-        data = load_baseline_data(name)
-    except BaselineError as exc:
-        _fail(str(exc))
-    typer.echo(yaml.safe_dump(data, sort_keys=False).rstrip())
+    typer.echo(yaml.safe_dump(_resolved_baseline(name), sort_keys=False).rstrip())
 
 
 @baseline_app.command("validate")
 def baseline_validate(path: Annotated[Path, typer.Argument(help="A baseline YAML file.")]) -> None:
-    """Validate a baseline file against schemas/baseline.schema.json."""
-    _load_baseline(str(path))
+    """Validate a baseline file against schemas/baseline.schema.json and print it resolved: its name (the
+    file name unless set) and every value, those inherited through `extends` (default: default) included."""
+    import yaml
+
+    data = _resolved_baseline(str(path))
     typer.echo(f"{path}: valid")
+    typer.echo(yaml.safe_dump(data, sort_keys=False).rstrip())
 
 
 def _register_commands() -> None:

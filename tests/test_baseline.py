@@ -47,6 +47,34 @@ def test_user_file_extends_default_and_overrides(tmp_path: Path) -> None:
     assert baseline.network.admin_cidrs == ("10.1.0.0/16",)
 
 
+@pytest.mark.parametrize("text", ["spf:\n  all_qualifier: '~'\n", "extends: default\nspf:\n  all_qualifier: '~'\n"])
+def test_a_user_file_needs_no_name_nor_extends(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "acme-mail.yaml"
+    path.write_text(text)
+    baseline = load_baseline(str(path))
+    assert baseline.name == "acme-mail"
+    assert baseline.spf.all_qualifier == "~"
+    assert baseline.dmarc == load_baseline("default").dmarc
+
+
+def test_a_user_file_named_default_still_extends_the_default_profile(tmp_path: Path) -> None:
+    path = tmp_path / "default.yaml"
+    path.write_text("name: default\nspf:\n  all_qualifier: '~'\n")
+    baseline = load_baseline(str(path))
+    assert baseline.spf.all_qualifier == "~"
+    # Inherited from the profile (the typed model's own default description is empty).
+    assert baseline.description == load_baseline("default").description != ""
+
+
+def test_an_empty_user_file_is_the_default_profile_under_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("")
+    baseline = load_baseline(str(path))
+    assert dataclasses.replace(baseline, name="default", description="") == dataclasses.replace(
+        load_baseline("default"), description=""
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from emailiac.cli import app
@@ -115,7 +116,18 @@ def test_baseline_show_and_validate() -> None:
     code, out, _ = run("baseline", "show", "scuba")
     assert code == 0 and "mailto:reports@dmarc.cyber.dhs.gov" in out
     code, out, _ = run("baseline", "validate", "fixtures/terraform/demo/baseline.yaml")
-    assert code == 0 and out.strip().endswith("valid")
+    assert code == 0 and out.startswith("fixtures/terraform/demo/baseline.yaml: valid\n")
+
+
+def test_baseline_validate_prints_the_resolved_file(tmp_path: Path) -> None:
+    path = tmp_path / "acme.yaml"
+    path.write_text("identity:\n  break_glass_users: [breakglass@acme.example]\n")
+    code, out, _ = run("baseline", "validate", str(path))
+    assert code == 0
+    resolved = yaml.safe_load(out.split("\n", 1)[1])
+    assert resolved["name"] == "acme"  # named after the file
+    assert resolved["identity"]["break_glass_users"] == ["breakglass@acme.example"]
+    assert resolved["dmarc"]["policy"] == "reject"  # inherited from the default profile
 
 
 def test_rules_and_explain() -> None:
