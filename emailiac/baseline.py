@@ -100,7 +100,7 @@ class IdentityBaseline:
     privileged_roles: tuple[str, ...] = HIGHLY_PRIVILEGED_ROLES
     global_admin_min: int = 2
     global_admin_max: int = 8
-    strict_scope: bool = False
+    strict_scope: bool = True  # narrowed policies (risk, location, platform, device filter) do not count
 
 
 @dataclass(frozen=True)

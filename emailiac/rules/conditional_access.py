@@ -2,8 +2,9 @@
 
 A policy counts when it is enabled, covers the users in question and all applications, excludes no one but
 the baseline's break-glass accounts (and no roles), and grants access only through the required control.
-SCuBA accepts policies narrowed by locations, platforms, risk levels or device filters; a baseline with
-`identity.strict_scope` does not, since each of those conditions leaves sign-ins the policy never sees.
+A policy narrowed by locations, platforms, risk levels or device filters does not count either (each of
+those conditions leaves sign-ins the policy never sees; SCuBA's own text says all users): only a baseline that
+sets `identity.strict_scope: false` accepts them.
 
 Every judgement lists what is wrong with the policy (known problems decide: one is enough to disqualify)
 and what could not be read (unknowns make the outcome unknown only when nothing known disqualifies it).
@@ -11,6 +12,7 @@ and what could not be read (unknowns make the outcome unknown only when nothing 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -35,6 +37,9 @@ Grant = Literal["mfa", "phishing_resistant", "block"]
 ENABLED = "enabled"
 REPORT_ONLY = "enabledForReportingButNotEnforced"
 _LEGACY_CLIENTS = ("exchangeactivesync", "other")
+_GUESTS = "GuestsOrExternalUsers"
+_KEYWORDS = frozenset({"all", "none", _GUESTS.lower()})
+_OBJECT_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass
@@ -112,22 +117,60 @@ def judge_state(policy: ConditionalAccessPolicy) -> Judgement:
     return j
 
 
+def _object_id(name: str) -> bool:
+    return _OBJECT_ID.fullmatch(name) is not None
+
+
+def _listed_check(member: str, allowed: Sequence[str]) -> bool | None:
+    """Whether an excluded account is on a break-glass list of object IDs and names (UPNs, display names):
+    True or False when that can be told, None when the member is written in a form (object ID or name) that
+    the list does not use throughout, so the account may be a listed one under its other name."""
+    if any(member.lower() == a.lower() for a in allowed):
+        return True
+    if member.lower() in _KEYWORDS or all(_object_id(a) == _object_id(member) for a in allowed):
+        return False
+    return None
+
+
+def _judge_members(j: Judgement, kind: str, members: Sequence[str], allowed: Sequence[str]) -> None:
+    setting = f"identity.break_glass_{kind}s"
+    for member in members:
+        listed = _listed_check(member, allowed)
+        if listed is None:
+            form = "an object ID" if _object_id(member) else "a name"
+            j.unknowns.append(
+                f"excluded {kind} {_shown(member)} is {form}, and the break-glass list ({setting}) names its "
+                f"accounts otherwise: they cannot be compared"
+            )
+        elif not listed and not allowed:
+            j.problems.append(f"excludes {kind} {_shown(member)} while the baseline lists no break-glass {kind}s")
+        elif not listed:
+            j.problems.append(f"excludes {kind} {_shown(member)} which is not on the break-glass list")
+
+
+def _note_unknown_members(j: Judgement, kind: str, value: tuple[str | Unknown, ...] | Unknown) -> None:
+    members = (value,) if isinstance(value, Unknown) else value
+    for member in members:
+        if isinstance(member, Unknown):
+            reason = f"an excluded {kind} cannot be compared with the break-glass list: {member.reason}"
+            if reason not in j.unknowns:
+                j.unknowns.append(reason)
+
+
 def judge_exclusions(policy: ConditionalAccessPolicy, baseline: Baseline, *, roles: bool = True) -> Judgement:
-    """Exclusions beyond the break-glass users and groups (and, with `roles`, any excluded role)."""
+    """Exclusions beyond the break-glass users and groups (and, with `roles`, any excluded role). An excluded
+    account known only after apply cannot be compared with the lists: it leaves the outcome open."""
     j = Judgement()
-    allowed_users = {u.lower() for u in baseline.identity.break_glass_users}
-    allowed_groups = {g.lower() for g in baseline.identity.break_glass_groups}
-    users = _known_members(policy.exclude_users, j)
-    for user in users:
-        if user.lower() not in allowed_users:
-            j.problems.append(f"excludes user {_shown(user)} which is not on the break-glass list")
-    for group in _known_members(policy.exclude_groups, j):
-        if group.lower() not in allowed_groups:
-            j.problems.append(f"excludes group {_shown(group)} which is not on the break-glass list")
+    users = _known_members(policy.exclude_users, Judgement())
+    _note_unknown_members(j, "user", policy.exclude_users)
+    _judge_members(j, "user", users, baseline.identity.break_glass_users)
+    groups = _known_members(policy.exclude_groups, Judgement())
+    _note_unknown_members(j, "group", policy.exclude_groups)
+    _judge_members(j, "group", groups, baseline.identity.break_glass_groups)
     guests = policy.exclude_guests
     if isinstance(guests, Unknown):
         j.unknown(guests)
-    elif guests and not _has(users, "GuestsOrExternalUsers"):
+    elif guests and not _has(users, _GUESTS):
         j.problems.append("excludes guests and external users")
     if roles:
         for role in _items(policy.exclude_roles, j) or ():

@@ -146,8 +146,9 @@ MFA001 = Rule(
     summary=(
         "Looks for an enabled conditional access policy that covers All users and All apps, excludes only "
         "the baseline's break-glass accounts and no roles, and grants access only with the `mfa` control or "
-        "an authentication strength whose every combination is multi-factor. Security defaults also satisfy "
-        "it. In Terraform it judges the tenant only when the baseline declares the configuration "
+        "an authentication strength whose every combination is multi-factor, and is not narrowed by user or "
+        "sign-in risk, locations, device platforms or a device filter (unless the baseline sets "
+        "`identity.strict_scope: false`). Security defaults also satisfy it. In Terraform it judges the tenant only when the baseline declares the configuration "
         "authoritative for `m365_tenant`."
     ),
     rationale=(
@@ -376,7 +377,7 @@ def _check_policy_enforced(inventory: Inventory, baseline: Baseline) -> Iterable
             exclusions = sorted(p for p in j.problems if p.startswith("excludes"))
             hints = [
                 *(['Set state = "enabled"'] if state != "enabled" else []),
-                *(["Exclude only the break-glass accounts"] if exclusions else []),
+                *([_exclusion_hint(exclusions)] if exclusions else []),
             ]
             yield fail(
                 policy.prov,
@@ -386,6 +387,17 @@ def _check_policy_enforced(inventory: Inventory, baseline: Baseline) -> Iterable
                 policy=label,
                 problems=list(j.problems),
             )
+
+
+def _exclusion_hint(exclusions: list[str]) -> str:
+    undeclared = [kind for kind in ("user", "group") if any(f"lists no break-glass {kind}s" in p for p in exclusions)]
+    if not undeclared:
+        return "Exclude only the break-glass accounts"
+    where = " and ".join(f"identity.break_glass_{kind}s" for kind in undeclared)
+    return (
+        f"If the excluded accounts are emergency-access (break-glass) accounts, declare them in the baseline under "
+        f"{where} (object IDs, user principal names or group names); remove any other exclusion"
+    )
 
 
 MFA004 = Rule(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from emailiac.baseline import Baseline, IdentityBaseline, TerraformBaseline
+from emailiac.baseline import Baseline, IdentityBaseline, TerraformBaseline, load_baseline
 from emailiac.lint import LintOptions, lint
 from emailiac.model import (
     ConditionalAccessPolicy,
@@ -36,7 +36,7 @@ STRENGTH = "/policies/authenticationStrengthPolicies/00000000-0000-0000-0000-000
 BREAK_GLASS = "0f1e2d3c-0000-4000-8000-00000000b001"
 
 
-def baseline(*, authoritative: tuple[str, ...] = ("m365_tenant",), strict: bool = False, **identity: Any) -> Baseline:
+def baseline(*, authoritative: tuple[str, ...] = ("m365_tenant",), strict: bool = True, **identity: Any) -> Baseline:
     return dataclasses.replace(
         Baseline(),
         identity=IdentityBaseline(strict_scope=strict, **identity),
@@ -196,10 +196,10 @@ def test_known_problem_beats_unknown_elsewhere_in_the_policy() -> None:
     assert one(run("MFA001", facts)).status is Status.FAIL
 
 
-def test_narrowing_conditions_fail_only_under_strict_scope() -> None:
+def test_narrowing_conditions_pass_only_when_strict_scope_is_off() -> None:
     facts = [policy(has_locations=True, has_device_filter=True)]
-    assert one(run("MFA001", facts)).status is Status.PASS
-    v = one(run("MFA001", facts, baseline(strict=True)))
+    assert one(run("MFA001", facts, baseline(strict=False))).status is Status.PASS
+    v = one(run("MFA001", facts))
     assert v.status is Status.FAIL
     assert "is narrowed by locations and is narrowed by a device filter" in v.message
 
@@ -330,9 +330,9 @@ def test_each_policy_is_judged_for_state_and_exclusions() -> None:
     assert verdicts["draft"].message == "policy 'Draft' is report-only"
     assert (
         verdicts["off"].message
-        == "policy 'Off' is disabled and excludes group contractors which is not on the break-glass list"
+        == "policy 'Off' is disabled and excludes group contractors while the baseline lists no break-glass groups"
     )
-    assert verdicts["exempt"].message == "policy 'Exempt' excludes user 1a2b which is not on the break-glass list"
+    assert verdicts["exempt"].message == "policy 'Exempt' excludes user 1a2b while the baseline lists no break-glass users"
     assert all(v.status is Status.FAIL for k, v in verdicts.items() if k != "require_mfa")
 
 
@@ -341,7 +341,49 @@ def test_mfa004_known_bad_exclusion_fails_beside_unknown_ones() -> None:
     v = one(run("MFA004", [policy(exclude_users=(unknown, "1a2b"))]))
     assert v.status is Status.FAIL
     v = one(run("MFA004", [policy(exclude_users=(unknown, BREAK_GLASS))], baseline(break_glass_users=(BREAK_GLASS,))))
-    assert v.status is Status.NOT_ASSESSED and v.message == "var.break_glass has no value"
+    assert v.status is Status.NOT_ASSESSED
+    assert v.message == "an excluded user cannot be compared with the break-glass list: var.break_glass has no value"
+
+
+BG_UPN = "breakglass@contoso.example"
+
+
+@pytest.mark.parametrize(
+    ("excluded", "listed", "status", "message"),
+    [
+        # Same form on both sides: compared.
+        ((BREAK_GLASS,), (BREAK_GLASS,), Status.PASS, "excludes only break-glass accounts"),
+        ((BG_UPN.upper(),), (BG_UPN,), Status.PASS, "excludes only break-glass accounts"),
+        (("ops@contoso.example",), (BG_UPN,), Status.FAIL, "excludes user ops@contoso.example which is not on"),
+        (("1a2b3c4d-0000-4000-8000-000000000001",), (BREAK_GLASS,), Status.FAIL, "which is not on the break-glass"),
+        # An object ID against a list of names (or the reverse) may be the same account: not assessed.
+        ((BREAK_GLASS,), (BG_UPN,), Status.NOT_ASSESSED, f"excluded user {BREAK_GLASS} is an object ID, and the"),
+        ((BG_UPN,), (BREAK_GLASS,), Status.NOT_ASSESSED, f"excluded user {BG_UPN} is a name, and the break-glass"),
+        # Both forms listed: a name not listed may still be the account behind a listed ID.
+        (("ops@contoso.example",), (BG_UPN, BREAK_GLASS), Status.NOT_ASSESSED, "cannot be compared"),
+        # A keyword is never an account on the list.
+        (("GuestsOrExternalUsers",), (BG_UPN,), Status.FAIL, "excludes user GuestsOrExternalUsers which is not"),
+    ],
+)
+def test_break_glass_lists_hold_object_ids_and_names(
+    excluded: tuple[str, ...], listed: tuple[str, ...], status: Status, message: str
+) -> None:
+    v = one(run("MFA004", [policy(exclude_users=excluded)], baseline(break_glass_users=listed)))
+    assert v.status is status
+    assert message in v.message
+
+
+def test_an_exclusion_known_only_after_apply_leaves_mfa001_and_mfa004_open() -> None:
+    after_apply = Unknown("data.azuread_user.ops.object_id is known only after apply")
+    facts = [policy(exclude_users=(after_apply,))]
+    base = baseline(break_glass_users=(BREAK_GLASS,))
+    for rule in ("MFA001", "MFA004"):
+        v = one(run(rule, facts, base))
+        assert v.status is Status.NOT_ASSESSED, rule
+        assert v.message.endswith(
+            "an excluded user cannot be compared with the break-glass list: data.azuread_user.ops.object_id is "
+            "known only after apply"
+        )
 
 
 def test_mfa004_role_exclusions_are_not_its_business() -> None:
@@ -556,3 +598,20 @@ def test_bad_example_fails_and_good_example_passes(tmp_path: Path, rule_id: str)
     good = _lint_example(tmp_path / "good", rule_id, "good_example")
     assert bad.active_findings and not bad.passes and not bad.not_assessed
     assert good.passes and not good.findings and not good.not_assessed
+
+
+def test_mfa004_says_how_to_declare_break_glass_accounts_when_none_are() -> None:
+    v = one(run("MFA004", [policy(exclude_users=("ops@contoso.example",))]))
+    assert v.fix_hint == (
+        "If the excluded accounts are emergency-access (break-glass) accounts, declare them in the baseline under "
+        "identity.break_glass_users (object IDs, user principal names or group names); remove any other exclusion"
+    )
+    v = one(run("MFA004", [policy(exclude_users=("ops@contoso.example",))], baseline(break_glass_users=("bg@x.example",))))
+    assert v.fix_hint == "Exclude only the break-glass accounts"
+
+
+@pytest.mark.parametrize("profile", ["default", "scuba", "hipaa"])
+def test_built_in_profiles_do_not_count_narrowed_policies(profile: str) -> None:
+    base = dataclasses.replace(load_baseline(profile), terraform=TerraformBaseline(authoritative=("m365_tenant",)))
+    v = one(run("MFA001", [policy(has_risk_levels=True)], base))
+    assert v.status is Status.FAIL and "is narrowed by risk levels" in v.message
