@@ -148,8 +148,8 @@ MFA001 = Rule(
         "the baseline's break-glass accounts and no roles, and grants access only with the `mfa` control or "
         "an authentication strength whose every combination is multi-factor, and is not narrowed by user or "
         "sign-in risk, locations, device platforms or a device filter (unless the baseline sets "
-        "`identity.strict_scope: false`). Security defaults also satisfy it. In Terraform it judges the tenant only when the baseline declares the configuration "
-        "authoritative for `m365_tenant`."
+        "`identity.strict_scope: false`). Security defaults also satisfy it. In Terraform it judges the "
+        "tenant only when the baseline declares the configuration authoritative for `m365_tenant`."
     ),
     rationale=(
         "Mailboxes are the first target of password spraying and credential phishing. A policy that leaves "

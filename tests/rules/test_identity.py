@@ -332,7 +332,9 @@ def test_each_policy_is_judged_for_state_and_exclusions() -> None:
         verdicts["off"].message
         == "policy 'Off' is disabled and excludes group contractors while the baseline lists no break-glass groups"
     )
-    assert verdicts["exempt"].message == "policy 'Exempt' excludes user 1a2b while the baseline lists no break-glass users"
+    assert (
+        verdicts["exempt"].message == "policy 'Exempt' excludes user 1a2b while the baseline lists no break-glass users"
+    )
     assert all(v.status is Status.FAIL for k, v in verdicts.items() if k != "require_mfa")
 
 
@@ -606,7 +608,9 @@ def test_mfa004_says_how_to_declare_break_glass_accounts_when_none_are() -> None
         "If the excluded accounts are emergency-access (break-glass) accounts, declare them in the baseline under "
         "identity.break_glass_users (object IDs, user principal names or group names); remove any other exclusion"
     )
-    v = one(run("MFA004", [policy(exclude_users=("ops@contoso.example",))], baseline(break_glass_users=("bg@x.example",))))
+    v = one(
+        run("MFA004", [policy(exclude_users=("ops@contoso.example",))], baseline(break_glass_users=("bg@x.example",)))
+    )
     assert v.fix_hint == "Exclude only the break-glass accounts"
 
 
