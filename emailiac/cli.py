@@ -123,6 +123,7 @@ def emit_reports(result: Result, formats: list[str], outputs: list[Path], *, no_
             color=target is None and fmt == "text" and _use_color(no_color),
             show_passes=verbose,
             show_not_assessed=verbose,
+            show_out_of_scope=verbose,
             base_dir=Path.cwd(),
             home_dir=Path.home(),
             rules=rules_by_id(rules),
@@ -203,6 +204,7 @@ def lint(
 ) -> None:
     """Lint Terraform (or a plan / saved inventory) against a baseline."""
     from emailiac.lint import LintOptions, collect, judge
+    from emailiac.result import InputError
 
     cfg = _load_config(config, paths)
     named = [*select, *skip, *cfg.select, *cfg.skip]
@@ -233,6 +235,10 @@ def lint(
     result = result_cache.get(run_key) if result_cache and run_key else None
     if result is None:
         collected = collect(paths, options)
+        if collected.nothing:
+            for error in collected.errors or [InputError("nothing to lint")]:
+                typer.echo(f"emailiac: error: {error}", err=True)
+            raise typer.Exit(2)
         result = judge(collected, chosen, options)
         if with_fixes:
             from emailiac.fixes.run import attach_fixes

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from emailiac.baseline import Baseline
-from emailiac.model import Inventory
+from emailiac.model import Inventory, Note
 from emailiac.result import Evaluation, Finding, InputError, Result, Severity, Status, Suppression
 from emailiac.rules import ALL_RULES, Rule
 
-__all__ = ["evaluate", "select_rules"]
+__all__ = ["evaluate", "note_warnings", "select_rules"]
 
 
 def select_rules(
@@ -46,6 +46,14 @@ def _suppression_warnings(suppressions: Sequence[Suppression], known_ids: set[st
         if sup.until and dt.date.fromisoformat(sup.until) < today:
             warnings.append(f"{sup.file}:{sup.line}: emailiac:ignore expired on {sup.until}; it no longer applies")
     return warnings
+
+
+def note_warnings(notes: Iterable[Note]) -> list[str]:
+    """What a source noted while reading (a remote module, an unknown count), as warning lines."""
+    return [
+        f"{note.file}:{note.line}: {note.address}: {note.reason}" if note.file else f"{note.address}: {note.reason}"
+        for note in notes
+    ]
 
 
 def evaluate(
@@ -86,9 +94,7 @@ def evaluate(
                 result.passes.append(ev)
             else:
                 result.not_assessed.append(ev)
-    for note in inventory.notes:
-        where = f"{note.file}:{note.line}: " if note.file else ""
-        result.warnings.append(f"{where}{note.address}: {note.reason}")
+    result.warnings.extend(note_warnings(inventory.notes))
     result.warnings.extend(_suppression_warnings(suppressions, {r.id for r in ALL_RULES}, today))
     result.findings.sort(key=lambda f: f.evaluation.sort_key)
     result.passes.sort(key=lambda e: e.sort_key)

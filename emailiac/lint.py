@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,10 +42,29 @@ class Collected:
     only_files: set[str] | None  # report only subjects in these files (files named on the command line)
     resources: list[TfResource] = field(default_factory=list)  # kept for fixes: where each value is written
     secrets: set[str] = field(default_factory=set)
+    # One inventory per root module, plan or inventory file: each is judged on its own (its own zones, its
+    # own unknowns), as if linted alone. `inventory` is their union, for fixes.
+    parts: list[tuple[str, Inventory]] = field(default_factory=list)
+
+    @property
+    def nothing(self) -> bool:
+        """No root module, plan or inventory was found to lint: an error, never "no findings"."""
+        return not self.parts
 
 
 def _is_json_doc(path: Path) -> bool:
     return path.is_file() and path.suffix == ".json" and not path.name.endswith(".tf.json")
+
+
+def _by_root(loads: Sequence[TerraformLoad]) -> list[tuple[str, list[TfResource]]]:
+    """Resources grouped by the root module (or plan file) they were loaded from, in load order."""
+    groups: dict[str, list[TfResource]] = {}
+    for load in loads:
+        for res in load.resources:
+            groups.setdefault(res.root or load.name, []).append(res)
+        for root in load.roots:
+            groups.setdefault(root, [])
+    return list(groups.items())
 
 
 def _load_json_input(path: Path, into: Collected) -> TerraformLoad | None:
@@ -59,14 +78,19 @@ def _load_json_input(path: Path, into: Collected) -> TerraformLoad | None:
 
     if is_inventory_json(text):
         try:
-            into.inventory.extend(read_inventory(text))
+            inventory = read_inventory(text)
         except InventoryFormatError as exc:
             into.errors.append(InputError(str(exc), str(path)))
+            return None
+        into.inventory.extend(inventory)
+        into.parts.append((str(path), inventory))
         return None
     if is_plan_json(text):
         from emailiac.sources.terraform.plan import load_plan
 
-        return load_plan(path, text)
+        load = load_plan(path, text)
+        load.name = str(path)
+        return load
     into.errors.append(
         InputError("not a Terraform plan (terraform show -json) nor an emailiac inventory", str(path), 1)
     )
@@ -113,8 +137,11 @@ def collect(paths: Sequence[Path], options: LintOptions) -> Collected:
         collected.warnings.extend(load.warnings)
         collected.inventory.notes.extend(load.notes)
         collected.secrets |= load.secrets
+    for name, members in _by_root(loads):
+        part = Inventory(facts=facts_from_resources(ResourceIndex(members)), sources={"terraform"})
+        collected.parts.append((name, part))
+        collected.inventory.facts.extend(part.facts)
     if loads:
-        collected.inventory.facts.extend(facts_from_resources(ResourceIndex(resources)))
         collected.inventory.sources.add("terraform")
     collected.resources = resources
     # Files named one by one (pre-commit) are judged in their directory's context, but only their own
@@ -130,24 +157,54 @@ def _keep(ev: Evaluation, only_files: set[str] | None) -> bool:
     return ev.subject.file is not None and os.path.normpath(ev.subject.file) in only_files
 
 
+def _in_root(ev: Evaluation, root: str) -> Evaluation:
+    return replace(ev, subject=replace(ev.subject, root=root))
+
+
+def _merge_results(results: list[Result], roots: list[str]) -> Result:
+    """One result from the results of several roots judged apart; every subject names its root."""
+    merged = Result(baseline=results[0].baseline, errors=results[0].errors, rules_run=results[0].rules_run)
+    sources: set[str] = set()
+    for result, root in zip(results, roots, strict=True):
+        merged.findings += [replace(f, evaluation=_in_root(f.evaluation, root)) for f in result.findings]
+        merged.passes += [_in_root(e, root) for e in result.passes]
+        merged.not_assessed += [_in_root(e, root) for e in result.not_assessed]
+        merged.warnings += result.warnings
+        sources |= set(result.sources)
+    merged.sources = tuple(sorted(sources))
+    merged.warnings = list(dict.fromkeys(merged.warnings))
+    merged.findings.sort(key=lambda f: (*f.evaluation.sort_key, f.evaluation.subject.root or ""))
+    merged.passes.sort(key=lambda e: (*e.sort_key, e.subject.root or ""))
+    merged.not_assessed.sort(key=lambda e: (*e.sort_key, e.subject.root or ""))
+    return merged
+
+
 def judge(collected: Collected, baseline: Baseline, options: LintOptions) -> Result:
-    """Run the rules over what `collect` gathered."""
-    from emailiac.engine import evaluate
+    """Run the rules over what `collect` gathered: each root on its own."""
+    from emailiac.engine import evaluate, note_warnings
     from emailiac.redact import redact_result
 
-    result = evaluate(
-        collected.inventory,
-        baseline,
-        only=options.only,
-        skip=options.skip,
-        suppressions=collected.suppressions,
-        errors=collected.errors,
+    parts = collected.parts or [("", collected.inventory)]
+    results = [
+        evaluate(
+            part,
+            baseline,
+            only=options.only,
+            skip=options.skip,
+            suppressions=collected.suppressions,
+            errors=collected.errors,
+        )
+        for _, part in parts
+    ]
+    result = results[0] if len(results) == 1 else _merge_results(results, [name for name, _ in parts])
+    # Warnings once each: what the parser and the loader noted, then what the rules' run added.
+    result.warnings = list(
+        dict.fromkeys([*collected.warnings, *note_warnings(collected.inventory.notes), *result.warnings])
     )
     if collected.only_files is not None:
         result.findings = [f for f in result.findings if _keep(f.evaluation, collected.only_files)]
         result.passes = [e for e in result.passes if _keep(e, collected.only_files)]
         result.not_assessed = [e for e in result.not_assessed if _keep(e, collected.only_files)]
-    result.warnings[:0] = collected.warnings
     redact_result(result, collected.secrets)
     return result
 

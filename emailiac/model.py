@@ -87,12 +87,27 @@ class Provenance:
     end_line: int | None = None
     import_id: str | None = None  # the id `terraform import` takes, for live objects
     region: str | None = None
+    # The root module (or input file) the subject belongs to, set when one run judges several: the same
+    # address in two roots is two subjects.
+    root: str | None = None
+    # For a resource inside a module: the `module` block in the root module that calls it ("file:line").
+    call: str | None = None
 
     def __reduce__(self) -> tuple[type, tuple[str | int | None, ...]]:
         # Cached results hold many; the slotted-dataclass default pickles far slower.
         return (
             Provenance,
-            (self.source, self.address, self.file, self.line, self.end_line, self.import_id, self.region),
+            (
+                self.source,
+                self.address,
+                self.file,
+                self.line,
+                self.end_line,
+                self.import_id,
+                self.region,
+                self.root,
+                self.call,
+            ),
         )
 
 

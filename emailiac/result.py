@@ -63,7 +63,9 @@ class Evaluation:
 
     @property
     def fingerprint(self) -> str:
-        text = "\x1f".join((self.rule_id, self.subject.source, self.subject.address, self.evidence))
+        parts = (self.rule_id, self.subject.source, self.subject.address, self.evidence)
+        # A run over several roots tells their subjects apart; a single root keeps the plain fingerprint.
+        text = "\x1f".join(parts if self.subject.root is None else (*parts, self.subject.root))
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     @property

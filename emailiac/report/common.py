@@ -14,6 +14,7 @@ from emailiac.result import Evaluation, InputError, Result, Severity
 __all__ = [
     "SEVERITIES",
     "Summary",
+    "call_location",
     "display_path",
     "error_location",
     "group_label",
@@ -111,6 +112,12 @@ def location(subject: Provenance, options: ReportOptions) -> str:
         return subject.address
     where = display_path(subject.file, options)
     return f"{where}:{subject.line}" if subject.line is not None else where
+
+
+def call_location(call: str, options: ReportOptions) -> str:
+    """A module call (`file:line`) as reports show files."""
+    file, _, line = call.rpartition(":")
+    return f"{display_path(file, options)}:{line}" if file else call
 
 
 def group_label(subject: Provenance, options: ReportOptions) -> str:

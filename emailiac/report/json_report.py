@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from emailiac.model import Provenance
-from emailiac.report.common import display_path, summarize
+from emailiac.report.common import call_location, display_path, summarize
 from emailiac.report.options import ReportOptions
 from emailiac.result import Evaluation, Finding, InputError, Result
 
@@ -20,12 +20,14 @@ TOOL_NAME = "emailiac"
 
 
 def _where(subject: Provenance, options: ReportOptions) -> dict[str, Any]:
-    return {
-        "source": subject.source,
-        "resource": subject.address,
-        "file": display_path(subject.file, options) if subject.file else None,
-        "line": subject.line,
-    }
+    where: dict[str, Any] = {"source": subject.source, "resource": subject.address}
+    if subject.root is not None:
+        where["root"] = display_path(subject.root, options)
+    if subject.call is not None:
+        where["call"] = call_location(subject.call, options)
+    where["file"] = display_path(subject.file, options) if subject.file else None
+    where["line"] = subject.line
+    return where
 
 
 def _fix_data(finding: Finding, options: ReportOptions | None = None) -> dict[str, Any] | None:

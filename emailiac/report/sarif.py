@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from emailiac.model import Provenance
-from emailiac.report.common import relative_path
+from emailiac.report.common import call_location, display_path, relative_path
 from emailiac.report.options import ReportOptions
 from emailiac.result import Evaluation, Finding, InputError, Result, Severity
 
@@ -133,6 +133,10 @@ def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> 
         "source": ev.subject.source,
         "severity": ev.severity.label,
     }
+    if ev.subject.root is not None:
+        properties["root"] = display_path(ev.subject.root, options)
+    if ev.subject.call is not None:
+        properties["call"] = call_location(ev.subject.call, options)
     if finding.controls:
         properties["controls"] = list(dict.fromkeys(finding.controls))
     if ev.fix_hint:

@@ -8,6 +8,8 @@ from rich.console import Console
 from rich.text import Text
 
 from emailiac.report.common import (
+    call_location,
+    display_path,
     error_location,
     group_label,
     location,
@@ -68,10 +70,34 @@ def _finding_lines(findings: list[Finding], options: ReportOptions) -> list[Text
             if ev.subject.file is None:
                 row.append(f" ({ev.subject.address})", style="dim")
             lines.append(row)
+            context = _context(ev, options)
+            if context:
+                lines.append(Text(f"{indent}{context}", style="dim"))
             if ev.fix_hint:
                 lines.append(Text(f"{indent}fix: {ev.fix_hint}", style="green"))
         lines.append(Text(""))
     return lines
+
+
+def _context(ev: Evaluation, options: ReportOptions) -> str:
+    """Which module instance and root a finding belongs to, when the file alone does not say it."""
+    subject = ev.subject
+    parts = []
+    if subject.call is not None:
+        parts.append(f"in {_module_of(subject.address)}, called at {call_location(subject.call, options)}")
+    if subject.root is not None:
+        parts.append(f"root {display_path(subject.root, options)}")
+    return " · ".join(parts)
+
+
+def _module_of(address: str) -> str:
+    """`module.a["x"].module.b` of `module.a["x"].module.b.aws_x.y[0]` (data sources too)."""
+    head, sep, _ = address.rpartition(".data.")
+    if sep:
+        return head
+    parts = address.split(".")
+    # A resource address ends in TYPE.NAME (with an optional instance key inside NAME).
+    return ".".join(parts[:-2]) if len(parts) > 2 else ""
 
 
 def _one_line(text: str) -> str:
@@ -112,10 +138,11 @@ def render(result: Result, options: ReportOptions) -> str:
     if active:
         lines += _finding_lines(active, options)
     lines += _section("Errors", [Text(f"  {_error_text(e, options)}") for e in result.errors], "bold red")
-    lines += _section("Warnings", [Text(f"  {w}") for w in result.warnings], "bold yellow")
-    if options.show_not_assessed:
-        shown = [e for e in result.not_assessed if options.show_out_of_scope or not e.out_of_scope]
-        lines += _section("Not assessed", _evaluation_rows(shown, options, mark_scope=True))
+    # Warnings go to standard error, once (the command line writes them), not into the report.
+    # What could not be assessed makes the run incomplete (exit 2), so it is always listed with its reason;
+    # checks out of scope only when asked.
+    shown = [e for e in result.not_assessed if options.show_out_of_scope or not e.out_of_scope]
+    lines += _section("Not assessed", _evaluation_rows(shown, options, mark_scope=True))
     if options.show_passes:
         lines += _section("Passed", _evaluation_rows(result.passes, options, mark_scope=False))
     style = "bold green" if summary.clean else "bold"

@@ -37,8 +37,8 @@ Errors
   cannot read variables file: No such file or directory
   broken.tf:7:3: syntax error: unexpected '}'
 
-Warnings
-  main.tf:29: emailiac:ignore names unknown rule XYZ001
+Not assessed
+  main.tf:40  NET001  var.admin_cidr has no value
 
 """
 SUMMARY = "5 findings (2 critical, 2 high, 1 medium) · 2 passed · 1 not assessed · 1 out of scope · 1 suppressed"
@@ -72,10 +72,9 @@ def test_quiet_line_mentions_what_was_left_aside() -> None:
     assert text.render(empty_result(), options()) == "No findings. 0 checks passed.\n"
 
 
-def test_not_assessed_listed_only_when_asked_and_out_of_scope_only_when_asked_too() -> None:
-    hidden = text.render(full_result(), options())
-    assert "var.admin_cidr has no value" not in hidden
-    shown = text.render(full_result(), options(show_not_assessed=True))
+def test_not_assessed_always_listed_with_its_reason_and_out_of_scope_only_when_asked() -> None:
+    # What was not assessed makes the run exit 2: the report says what and why without -v.
+    shown = text.render(full_result(), options())
     assert "Not assessed\n  main.tf:40  NET001  var.admin_cidr has no value\n\n" in shown
     assert "aws_account" not in shown
     everything = text.render(full_result(), options(show_not_assessed=True, show_out_of_scope=True))
@@ -95,7 +94,14 @@ def test_passes_listed_when_asked() -> None:
 
 def test_incomplete_run_without_findings_is_not_called_clean() -> None:
     result = Result("default", passes=clean_result().passes, not_assessed=[DYN_NOT_ASSESSED])
-    assert text.render(result, options()) == "0 findings · 2 passed · 1 not assessed\n"
+    assert text.render(result, options()) == (
+        "Not assessed\n  main.tf:40  NET001  var.admin_cidr has no value\n\n0 findings · 2 passed · 1 not assessed\n"
+    )
+
+
+def test_warnings_are_not_repeated_in_the_report() -> None:
+    # The command line writes them to standard error, once.
+    assert "emailiac:ignore names unknown rule" not in text.render(full_result(), options())
 
 
 def test_singular_wording() -> None:

@@ -225,8 +225,8 @@ resource "aws_sesv2_configuration_set_event_destination" "e" { configuration_set
     inner = got["module.mail[1].module.inner.aws_sesv2_configuration_set_event_destination.e"]
     assert inner.body.get("configuration_set_name") == "cs-1"
     assert inner.file.endswith("modules/inner/main.tf")
-    assert [n.address for n in load.notes] == ["module.remote"]
-    assert "remote module source" in load.notes[0].reason
+    assert [src for src, *_ in load.remote] == ["terraform-aws-modules/ses/aws"]
+    assert len([w for w in load.warnings if "is not read: not downloaded" in w]) == 1
 
 
 def test_dynamic_blocks_expand_and_unknown_ones_say_so(tmp_path: Path) -> None:

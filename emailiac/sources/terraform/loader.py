@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from emailiac.model import Note, Unknown
 from emailiac.result import InputError, Suppression
 from emailiac.sources.terraform.ast import Block, HclFile
 from emailiac.sources.terraform.files import ParsedFile, parse_file
+from emailiac.sources.terraform.manifest import ModuleManifest, call_path, is_local_source, read_manifest
 from emailiac.sources.terraform.module import ModuleInstance, ModuleSource, _key_text, module_inputs
 from emailiac.sources.terraform.resource import TfResource
 from emailiac.sources.terraform.rootcache import RootCache
@@ -42,6 +44,14 @@ class TerraformLoad:
     warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every file read
     secrets: set[str] = field(default_factory=set)  # values of `sensitive` variables, kept out of reports
+    # Module calls whose source is not followed: (source, why, file, line), reported once per source.
+    remote: list[tuple[str, str, str, int]] = field(default_factory=list)
+    roots: list[str] = field(default_factory=list)  # the root modules loaded, as TfResource.root names them
+    name: str = ""  # the input file, for a load that is not of root modules (plan JSON)
+
+
+def _is_tf_name(name: str) -> bool:
+    return name.endswith((".tf", ".tf.json"))
 
 
 def _tf_files(directory: Path) -> list[Path]:
@@ -49,7 +59,39 @@ def _tf_files(directory: Path) -> list[Path]:
         entries = sorted(directory.iterdir())
     except OSError:
         return []
-    return [p for p in entries if p.is_file() and (p.name.endswith(".tf") or p.name.endswith(".tf.json"))]
+    return [p for p in entries if p.is_file() and _is_tf_name(p.name)]
+
+
+def _listing_errors(directory: Path) -> list[InputError]:
+    """Why Terraform files of `directory` cannot be read: the folder itself, or broken symbolic links."""
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError as exc:
+        return [InputError(f"cannot read directory: {exc.strerror or exc}", str(directory))]
+    return [
+        InputError("broken symbolic link: the file it points to does not exist", str(p))
+        for p in entries
+        if _is_tf_name(p.name) and p.is_symlink() and not p.exists()
+    ]
+
+
+def _kind_of(path: Path) -> str:
+    """What a path that is neither a folder nor a regular file is, for the error message."""
+    if path.is_symlink() and not path.exists():
+        return "broken symbolic link: the file it points to does not exist"
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return "no such file or directory" if isinstance(exc, FileNotFoundError) else f"cannot read: {exc.strerror}"
+    for test, name in (
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return f"{name}, not a Terraform file or folder, plan JSON or emailiac inventory: nothing to lint"
+    return "not a Terraform file or folder: nothing to lint"
 
 
 def _excluded(path: Path, exclude: Sequence[str]) -> bool:
@@ -57,10 +99,17 @@ def _excluded(path: Path, exclude: Sequence[str]) -> bool:
     return any(fnmatch(text, pat) or fnmatch(path.name, pat) or f"/{pat.strip('/')}/" in f"/{text}/" for pat in exclude)
 
 
-def discover_roots(directory: Path, exclude: Sequence[str] = ()) -> list[Path]:
-    """Directories under `directory` holding Terraform files that no other found directory calls as a module."""
+def discover_roots(directory: Path, exclude: Sequence[str] = (), errors: list[InputError] | None = None) -> list[Path]:
+    """Directories under `directory` holding Terraform files that no other found directory calls as a module.
+
+    Folders that cannot be read are added to `errors`: nothing is skipped without a word."""
     found: list[Path] = []
-    for current, dirs, files in os.walk(directory):
+
+    def unreadable(exc: OSError) -> None:
+        if errors is not None:
+            errors.append(InputError(f"cannot read directory: {exc.strerror or exc}", exc.filename))
+
+    for current, dirs, files in os.walk(directory, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
         here = Path(current)
         if _excluded(here, exclude):
@@ -104,9 +153,21 @@ class Loader:
         self.dirs: list[Path] = []  # module folders read, in order
         self.secrets = result.secrets
         self._sources: dict[Path, ModuleSource] = {}
+        self._manifest: ModuleManifest | str | bool | None = False  # False: not read yet
+
+    def downloaded(self, address: str, src: str) -> Path | str:
+        """The folder `terraform init` downloaded the remote module of `address` into, or why there is none."""
+        if self._manifest is False:
+            self._manifest = read_manifest(self.root_dir)
+            if isinstance(self._manifest, str):
+                self.result.warnings.append(self._manifest)
+        if not isinstance(self._manifest, ModuleManifest):
+            return "not downloaded (run `terraform init` to let emailiac read it)"
+        return self._manifest.folder(call_path(address), src)
 
     def files_of(self, directory: Path) -> list[HclFile]:
         self.dirs.append(directory)
+        self.result.errors.extend(_listing_errors(directory))
         out = []
         for parsed in self.store.get(_tf_files(directory)):
             self.result.files.append(parsed.path)
@@ -133,11 +194,14 @@ class Loader:
             reason = f"{address}: module source is not a literal string"
             self.result.notes.append(Note(address, reason, file, block.pos.line))
             return Unknown(reason, (address,))
-        if not src.startswith(("./", "../")):
-            reason = f"remote module source {src!r} is not followed; its resources are not assessed"
-            self.result.notes.append(Note(address, reason, file, block.pos.line))
-            return Unknown(f"{address} comes from a remote module ({src})", (address,))
-        directory = Path(os.path.normpath(parent.source.dir / src))
+        if is_local_source(src):
+            directory = Path(os.path.normpath(parent.source.dir / src))
+        else:
+            folder = self.downloaded(address, src)
+            if isinstance(folder, str):
+                self.result.remote.append((src, folder, file, block.pos.line))
+                return Unknown(f"{address} comes from a remote module ({src}) that is not read: {folder}", (address,))
+            directory = folder
         if not directory.is_dir():
             self.result.errors.append(InputError(f"module source {src!r} does not exist", file, block.pos.line))
             return Unknown(f"{address}: module source {src!r} does not exist")
@@ -147,13 +211,18 @@ class Loader:
             )
             return Unknown(f"{address}: modules nest too deeply")
         child_src = self.source(directory)
+        if not _tf_files(directory):
+            self.result.errors.append(
+                InputError(f"module source {src!r} holds no Terraform files", file, block.pos.line)
+            )
         expansion = parent.expansion(block, address)
         if isinstance(expansion, Unknown):
             self.result.notes.append(Note(address, f"{expansion.reason}; module not expanded", file, block.pos.line))
             return expansion
+        call = parent.call or f"{file}:{block.pos.line}"
         if expansion is None:
             inputs = module_inputs(parent, block, {}, child_src)
-            return ModuleInstance(self, child_src, address, inputs, parent.depth + 1)
+            return ModuleInstance(self, child_src, address, inputs, parent.depth + 1, call)
         instances = [
             (
                 key,
@@ -163,6 +232,7 @@ class Loader:
                     f"{address}{_key_text(key)}",
                     module_inputs(parent, block, scope, child_src),
                     parent.depth + 1,
+                    call,
                 ),
             )
             for key, scope in expansion
@@ -195,7 +265,7 @@ def _merge(into: TerraformLoad, part: TerraformLoad) -> None:
     into.resources.extend(part.resources)
     into.notes.extend(part.notes)
     into.secrets |= part.secrets
-    for name in ("errors", "suppressions", "warnings", "files"):
+    for name in ("errors", "suppressions", "warnings", "files", "remote"):
         target: list[Any] = getattr(into, name)
         seen = set(target)
         for item in getattr(part, name):
@@ -238,13 +308,25 @@ def load_terraform(
     roots: list[Path] = []
     for path in paths:
         if path.is_dir():
-            roots.extend([path] if _tf_files(path) else discover_roots(path, exclude))
-        elif path.is_file():
+            found = [path] if _tf_files(path) else discover_roots(path, exclude, result.errors)
+            if not found and not _listing_errors(path):
+                result.errors.append(
+                    InputError(
+                        "no Terraform files (.tf, .tf.json) in this folder or below it: nothing to lint", str(path)
+                    )
+                )
+            roots.extend(found)
+        elif path.is_file() and _is_tf_name(path.name):
             roots.append(path.parent)
+        elif path.is_file():
+            result.errors.append(
+                InputError("not a Terraform file (.tf, .tf.json), plan JSON or emailiac inventory", str(path))
+            )
         else:
-            result.errors.append(InputError("no such file or directory", str(path)))
+            result.errors.append(InputError(_kind_of(path), str(path)))
     env = env if env is not None else os.environ
     roots = list({r.resolve(): r for r in roots}.values())
+    result.roots = [str(r) for r in roots]
     root_cache = RootCache() if cache else None
     parts: list[TerraformLoad | None] = []
     pending: list[tuple[int, Path, str]] = []
@@ -276,4 +358,18 @@ def load_terraform(
     for done in parts:
         assert done is not None
         _merge(result, done)
+    result.warnings.extend(_remote_warnings(result.remote))
     return result
+
+
+def _remote_warnings(remote: Sequence[tuple[str, str, str, int]]) -> list[str]:
+    """One line per remote module source not followed, however many calls name it."""
+    calls: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for src, why, file, line in remote:
+        calls.setdefault((src, why), []).append((file, line))
+    lines = []
+    for (src, why), where in calls.items():
+        file, line = where[0]
+        more = f" (and {len(where) - 1} more call{'s' if len(where) > 2 else ''})" if len(where) > 1 else ""
+        lines.append(f"{file}:{line}: module source {src!r} is not read: {why}; its resources are not assessed{more}")
+    return lines

@@ -178,16 +178,18 @@ class ModuleInstance:
         address: str,
         inputs: dict[str, Any],
         depth: int = 0,
+        call: str | None = None,
     ) -> None:
         self.loader = loader
         self.source = source
         self.address = address  # "" or module.mail["eu"]
         self.depth = depth
+        self.call = call  # "file:line" of the root module's `module` block this instance descends from
         self.inputs = inputs
         self._locals: dict[str, Any] = {}
         self._evaluating: set[str] = set()
         self._resource_values: dict[str, Any] = {}
-        self._children: dict[str, Any] | None = None
+        self._children: dict[str, Any] = {}
         self._child_values: dict[str, Any] = {}
         self._by_name: dict[tuple[str, str, str], Block] = {
             (b.type, b.labels[0], b.labels[1]): b for b, _ in source.resources
@@ -283,17 +285,24 @@ class ModuleInstance:
     # -- child modules
 
     def children(self) -> dict[str, Any]:
-        """name -> ModuleInstance, list/dict of them (count/for_each), Unknown, or None (remote)."""
-        if self._children is None:
-            self._children = {}
-            for block, file in self.source.modules:
-                self._children[block.labels[0]] = self.loader.instantiate_child(self, block, file)
-        return self._children
+        """name -> ModuleInstance, list/dict of them (count/for_each), or Unknown (remote, not expandable)."""
+        return {block.labels[0]: self.child(block.labels[0]) for block, _ in self.source.modules}
+
+    def child(self, name: str) -> Any:
+        """One child module call, instantiated when first needed: a sibling's arguments may refer to it."""
+        if name in self._children:
+            return self._children[name]
+        call = next(((b, f) for b, f in self.source.modules if b.labels[0] == name), None)
+        if call is None:
+            return Unknown(f"module.{name} is not declared")
+        self._children[name] = Unknown(f"module.{name} refers to itself")
+        self._children[name] = self.loader.instantiate_child(self, *call)
+        return self._children[name]
 
     def child_module_value(self, name: str) -> Any:
         if name in self._child_values:
             return self._child_values[name]
-        child = self.children().get(name, Unknown(f"module.{name} is not declared"))
+        child = self.child(name)
         value: Any
         if isinstance(child, ModuleInstance):
             value = child.outputs()
@@ -418,6 +427,8 @@ class ModuleInstance:
                     end_line=block.pos.end_line,
                     body=body,
                     key=key,
+                    root=str(self.loader.root_dir),
+                    call=self.call,
                 )
         for child in self.children().values():
             instances_of: list[ModuleInstance] = []

@@ -83,10 +83,12 @@ class TfResource:
     end_line: int | None
     body: Body
     key: int | str | Unknown | None = None  # count index or for_each key
+    root: str = ""  # the root module directory (or plan file) this instance was loaded from
+    call: str | None = None  # inside a module: "file:line" of the root module's `module` block calling it
 
     @property
     def prov(self) -> Provenance:
-        return Provenance("terraform", self.address, self.file, self.line, self.end_line)
+        return Provenance("terraform", self.address, self.file, self.line, self.end_line, call=self.call)
 
     @property
     def config_address(self) -> str:

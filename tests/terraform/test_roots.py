@@ -1,0 +1,143 @@
+"""Several root modules in one run, each judged as if linted alone; nothing to lint is an error."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from emailiac.baseline import load_baseline
+from emailiac.cli import app
+from emailiac.lint import LintOptions, lint
+from emailiac.result import Evaluation, Result, Severity
+from tests.fixture_cases import CASES_DIR
+
+runner = CliRunner()
+OPTIONS = LintOptions(cache=False, jobs=1, env={})
+
+
+def _rows(result: Result) -> list[tuple[object, ...]]:
+    def row(ev: Evaluation) -> tuple[object, ...]:
+        return (ev.rule_id, ev.status, ev.subject.address, ev.subject.file, ev.subject.line, ev.message)
+
+    evaluations = [f.evaluation for f in result.findings] + result.passes + result.not_assessed
+    return sorted(row(ev) for ev in evaluations)
+
+
+def _plain_cases() -> list[Path]:
+    """Fixture cases that are Terraform folders linted as they are (no plan input, vars or own baseline)."""
+    cases = []
+    for spec in sorted(CASES_DIR.glob("*/expected.yaml")):
+        exp = yaml.safe_load(spec.read_text()) or {}
+        if not ({"inputs", "vars", "env", "var_files", "baseline"} & set(exp)):
+            cases.append(spec.parent)
+    return cases
+
+
+def test_a_folder_of_many_roots_gives_exactly_the_findings_of_each_root_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    cases = _plain_cases()
+    assert len(cases) > 30
+    for case in cases:
+        shutil.copytree(case, tmp_path / "repo" / case.name, ignore=shutil.ignore_patterns("expected.yaml"))
+    baseline = load_baseline("default")
+    together = lint([Path("repo")], baseline, OPTIONS)
+    alone = Result("default")
+    for case in cases:
+        part = lint([Path("repo") / case.name], baseline, OPTIONS)
+        alone.findings += part.findings
+        alone.passes += part.passes
+        alone.not_assessed += part.not_assessed
+    assert _rows(together) == _rows(alone)
+    assert len(together.findings) > 100
+
+
+def test_same_address_in_two_roots_is_two_subjects_and_reports_name_the_root(in_repo: Path) -> None:
+    result = lint([Path("fixtures/terraform/roots_independent")], load_baseline("default"), OPTIONS)
+    spf = [e for e in result.passes if e.rule_id == "SPF001"]
+    assert {e.subject.root for e in spf} == {
+        "fixtures/terraform/roots_independent/prod",
+        "fixtures/terraform/roots_independent/stage",
+    }
+    assert len({e.fingerprint for e in spf}) == 2
+    out = runner.invoke(app, ["lint", "fixtures/terraform/roots_independent", "--no-cache", "-f", "json"])
+    finding = yaml.safe_load(out.stdout)["findings"][0]
+    assert finding["root"] == "fixtures/terraform/roots_independent/stage"
+    text = runner.invoke(app, ["lint", "fixtures/terraform/roots_independent", "--no-cache"], env={"NO_COLOR": "1"})
+    assert "root fixtures/terraform/roots_independent/stage" in text.stdout
+
+
+def test_one_root_keeps_its_plain_fingerprints(in_repo: Path) -> None:
+    result = lint([Path("fixtures/terraform/roots_independent/stage")], load_baseline("default"), OPTIONS)
+    assert all(f.evaluation.subject.root is None for f in result.findings)
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.mkdir(), "no Terraform files (.tf, .tf.json) in this folder or below it: nothing to lint"),
+        (lambda p: _write(p, {"README.md": "# docs"}), "no Terraform files"),
+        (lambda p: p.write_text("# notes"), "not a Terraform file (.tf, .tf.json), plan JSON or emailiac inventory"),
+        (lambda p: p.symlink_to(p.parent / "gone.tf"), "broken symbolic link"),
+    ],
+    ids=["empty folder", "folder without terraform", "other file", "broken symlink"],
+)
+def test_nothing_to_lint_is_a_one_line_error_and_exit_2(tmp_path: Path, make: object, message: str) -> None:
+    target = tmp_path / "target"
+    make(target)  # type: ignore[operator]
+    out = runner.invoke(app, ["lint", str(target), "--no-cache"])
+    assert out.exit_code == 2
+    assert out.stdout == ""
+    assert out.stderr.count("\n") == 1 and message in out.stderr
+    assert "No findings" not in out.stderr
+
+
+def test_dev_null_says_what_it_is() -> None:
+    out = runner.invoke(app, ["lint", os.devnull, "--no-cache"])
+    assert out.exit_code == 2
+    assert out.stderr == (
+        "emailiac: error: /dev/null: a character device, not a Terraform file or folder, plan JSON or "
+        "emailiac inventory: nothing to lint\n"
+    )
+
+
+def test_broken_symlink_and_empty_module_folder_inside_a_root_are_errors(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "main.tf": 'module "net" {\n  source = "./net"\n}\n',
+            "net/README.md": "moved away",
+            "good.tf": 'resource "aws_guardduty_detector" "d" {\n  enable = true\n}\n',
+        },
+    )
+    (tmp_path / "dns.tf").symlink_to(tmp_path / "elsewhere" / "dns.tf")
+    result = lint([tmp_path], load_baseline("default"), OPTIONS)
+    messages = sorted(str(e) for e in result.errors)
+    assert messages == [
+        f"{tmp_path}/dns.tf: broken symbolic link: the file it points to does not exist",
+        f"{tmp_path}/main.tf:1: module source './net' holds no Terraform files",
+    ]
+    assert result.exit_code(Severity.LOW) == 2
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder whatever its mode")
+def test_unreadable_folder_is_an_error(tmp_path: Path) -> None:
+    _write(tmp_path, {"a/main.tf": 'resource "aws_guardduty_detector" "d" {}\n', "b/main.tf": ""})
+    (tmp_path / "b").chmod(0)
+    try:
+        result = lint([tmp_path], load_baseline("default"), OPTIONS)
+    finally:
+        (tmp_path / "b").chmod(0o755)
+    assert any("cannot read directory" in str(e) for e in result.errors)
