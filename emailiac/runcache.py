@@ -9,6 +9,7 @@ Any change misses, and the run is done (and cached) again; the parse and root ca
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -45,6 +46,18 @@ def _files(directory: Path) -> Iterator[Path]:
         for name in sorted(files):
             if name.endswith(_SUFFIXES):
                 yield Path(current) / name
+        yield from _downloaded(Path(current))
+
+
+def _downloaded(directory: Path) -> Iterator[Path]:
+    """The modules `terraform init` downloaded for a root (the loader follows them) and their manifest."""
+    modules = directory / ".terraform" / "modules"
+    if not modules.is_dir():
+        return
+    yield modules / "modules.json"
+    for current, dirs, files in os.walk(modules):
+        dirs.sort()
+        yield from (Path(current) / name for name in sorted(files) if name.endswith(_SUFFIXES))
 
 
 class _Hasher:
@@ -69,7 +82,11 @@ class _Hasher:
             return
         self.seen_dirs.add(key)
         files = (
-            _files(directory) if recursive else (p for p in sorted(directory.glob("*")) if p.name.endswith(_SUFFIXES))
+            _files(directory)
+            if recursive
+            else itertools.chain(
+                (p for p in sorted(directory.glob("*")) if p.name.endswith(_SUFFIXES)), _downloaded(directory)
+            )
         )
         for path in files:
             data = self.add_file(path)

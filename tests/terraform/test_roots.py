@@ -141,3 +141,90 @@ def test_unreadable_folder_is_an_error(tmp_path: Path) -> None:
     finally:
         (tmp_path / "b").chmod(0o755)
     assert any("cannot read directory" in str(e) for e in result.errors)
+
+
+_OPEN_SSH_MODULE = """
+variable "ingress_cidr" {
+  type    = string
+  default = "10.0.0.0/8"
+}
+resource "aws_security_group" "this" {
+  name = "web"
+  ingress {
+    description = "ssh"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [var.ingress_cidr]
+  }
+}
+"""
+
+
+def _registry_root(tmp_path: Path, manifest_dir: str = ".terraform/modules/web") -> Path:
+    _write(
+        tmp_path,
+        {
+            "main.tf": (
+                'module "web" {\n  source  = "example-corp/web/aws"\n  version = "1.2.0"\n'
+                '  ingress_cidr = "0.0.0.0/0"\n}\n'
+                'module "web_eu" {\n  source  = "example-corp/web/aws"\n}\n'
+            ),
+            ".terraform/modules/web/main.tf": _OPEN_SSH_MODULE,
+            ".terraform/modules/modules.json": (
+                '{"Modules":[{"Key":"","Source":"","Dir":"."},'
+                '{"Key":"web","Source":"registry.terraform.io/example-corp/web/aws","Version":"1.2.0",'
+                f'"Dir":"{manifest_dir}"}}]}}'
+            ),
+        },
+    )
+    return tmp_path
+
+
+def test_modules_downloaded_by_terraform_init_are_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(_registry_root(tmp_path))
+    result = lint([Path(".")], load_baseline("default"), LintOptions(cache=False, jobs=1, env={}, only=("NET001",)))
+    [finding] = result.findings
+    assert finding.evaluation.subject.address == "module.web.aws_security_group.this"
+    assert finding.evaluation.subject.file == ".terraform/modules/web/main.tf"
+    assert finding.evaluation.subject.call == "main.tf:1"
+    # web_eu was not downloaded (its key is not in the manifest): said once, not assessed.
+    assert result.warnings == [
+        "main.tf:6: module source 'example-corp/web/aws' is not read: not downloaded (run `terraform init` "
+        "to let emailiac read it); its resources are not assessed"
+    ]
+    out = runner.invoke(app, ["lint", ".", "--no-cache", "--rule", "NET001"], env={"NO_COLOR": "1"})
+    assert "in module.web, called at main.tf:1" in out.stdout
+    assert "is not read" not in out.stdout and out.stderr.count("is not read") == 1
+
+
+def test_a_manifest_pointing_outside_the_tree_is_not_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outside = tmp_path / "outside"
+    _write(outside, {"main.tf": _OPEN_SSH_MODULE})
+    root = tmp_path / "root"
+    root.mkdir()
+    monkeypatch.chdir(_registry_root(root, manifest_dir="../outside"))
+    result = lint([Path(".")], load_baseline("default"), LintOptions(cache=False, jobs=1, env={}, only=("NET001",)))
+    assert result.findings == []
+    assert any("lies outside the linted tree" in w for w in result.warnings)
+
+
+def test_remote_sources_are_warned_about_once_per_source_on_stderr(tmp_path: Path) -> None:
+    calls = "".join(f'module "m{i}" {{\n  source = "git::https://example.com/net.git?ref=v1"\n}}\n' for i in range(5))
+    _write(tmp_path, {"a/main.tf": calls, "b/main.tf": calls})
+    out = runner.invoke(app, ["lint", str(tmp_path), "--no-cache"], env={"NO_COLOR": "1"})
+    assert out.stderr.count("git::https://example.com/net.git?ref=v1") == 1
+    assert "(and 9 more calls)" in out.stderr
+    assert "git::" not in out.stdout
+
+
+def test_terraform_init_after_a_cached_run_is_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _registry_root(tmp_path / "root")
+    manifest = root / ".terraform" / "modules" / "modules.json"
+    saved = manifest.read_text()
+    manifest.unlink()
+    monkeypatch.setenv("EMAILIAC_CACHE_DIR", str(tmp_path / "cache"))
+    args = ["lint", str(root), "--rule", "NET001", "--allow-partial"]
+    assert runner.invoke(app, args).exit_code == 0  # nothing downloaded: nothing judged
+    manifest.write_text(saved)
+    assert runner.invoke(app, args).exit_code == 1  # the downloaded module's open SSH port

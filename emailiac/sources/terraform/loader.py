@@ -16,7 +16,13 @@ from emailiac.model import Note, Unknown
 from emailiac.result import InputError, Suppression
 from emailiac.sources.terraform.ast import Block, HclFile
 from emailiac.sources.terraform.files import ParsedFile, parse_file
-from emailiac.sources.terraform.manifest import ModuleManifest, call_path, is_local_source, read_manifest
+from emailiac.sources.terraform.manifest import (
+    NOT_DOWNLOADED,
+    ModuleManifest,
+    call_path,
+    is_local_source,
+    read_manifest,
+)
 from emailiac.sources.terraform.module import ModuleInstance, ModuleSource, _key_text, module_inputs
 from emailiac.sources.terraform.resource import TfResource
 from emailiac.sources.terraform.rootcache import RootCache
@@ -162,7 +168,7 @@ class Loader:
             if isinstance(self._manifest, str):
                 self.result.warnings.append(self._manifest)
         if not isinstance(self._manifest, ModuleManifest):
-            return "not downloaded (run `terraform init` to let emailiac read it)"
+            return NOT_DOWNLOADED
         return self._manifest.folder(call_path(address), src)
 
     def files_of(self, directory: Path) -> list[HclFile]:

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ModuleManifest", "call_path", "is_local_source", "read_manifest"]
+__all__ = ["NOT_DOWNLOADED", "ModuleManifest", "call_path", "is_local_source", "read_manifest"]
 
 MANIFEST = Path(".terraform") / "modules" / "modules.json"
+NOT_DOWNLOADED = "not downloaded (run `terraform init` to let emailiac read it)"
 _REGISTRY_HOST = "registry.terraform.io/"
 _INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
 
@@ -45,7 +46,7 @@ class ModuleManifest:
         """The downloaded folder of the call `key` naming `source`, or why there is none to read."""
         entry = self.dirs.get(key)
         if entry is None:
-            return "not downloaded (run `terraform init`)"
+            return NOT_DOWNLOADED
         recorded, relative = entry
         if not _same_source(recorded, source):
             return f"`terraform init` downloaded {recorded!r} for it; run it again"

@@ -62,6 +62,10 @@ class RootCache:
     def key(self, root: Path, var_files: Sequence[Path], cli_vars: Mapping[str, str], env: Mapping[str, str]) -> str:
         digest = hashlib.sha256(self._salt.encode())
         digest.update(str(root).encode() + b"\0" + _dir_digest(root).encode())
+        try:  # which modules `terraform init` downloaded, and where: the loader follows them
+            digest.update((root / ".terraform" / "modules" / "modules.json").read_bytes())
+        except OSError:
+            digest.update(b"no module manifest")
         for path in var_files:
             digest.update(str(path).encode() + b"\0")
             try:

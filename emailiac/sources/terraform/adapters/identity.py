@@ -11,6 +11,7 @@ Roles given by reference resolve through the `azuread_directory_role` they name:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -496,7 +497,7 @@ def _role_inline_policies(res: TfResource, index: ResourceIndex) -> Iterator[Fac
         name = as_str(block.get("name"), "name")
         prov = res.prov
         if block.span is not None:
-            prov = type(prov)(prov.source, prov.address, prov.file, block.span.line, block.span.end_line)
+            prov = dataclasses.replace(prov, line=block.span.line, end_line=block.span.end_line)
         yield IamPolicy(
             prov=prov,
             name=name if name is not None else res.address,

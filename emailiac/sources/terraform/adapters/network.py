@@ -138,7 +138,7 @@ def _group(value: Any) -> str:
 def _block_prov(res: TfResource, block: Body) -> Provenance:
     if block.span is None:
         return res.prov
-    return Provenance("terraform", res.address, res.file, block.span.line, block.span.end_line)
+    return dataclasses.replace(res.prov, line=block.span.line, end_line=block.span.end_line)
 
 
 def _undecided(rule: FirewallRule, what: str, value: Unknown) -> FirewallRule:
