@@ -45,6 +45,7 @@ class Collected:
     # One inventory per root module, plan or inventory file: each is judged on its own (its own zones, its
     # own unknowns), as if linted alone. `inventory` is their union, for fixes.
     parts: list[tuple[str, Inventory]] = field(default_factory=list)
+    resources_of: dict[str, list[TfResource]] = field(default_factory=dict)  # part name -> its resources
 
     @property
     def nothing(self) -> bool:
@@ -140,6 +141,7 @@ def collect(paths: Sequence[Path], options: LintOptions) -> Collected:
     for name, members in _by_root(loads):
         part = Inventory(facts=facts_from_resources(ResourceIndex(members)), sources={"terraform"})
         collected.parts.append((name, part))
+        collected.resources_of[name] = members
         collected.inventory.facts.extend(part.facts)
     if loads:
         collected.inventory.sources.add("terraform")

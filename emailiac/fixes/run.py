@@ -66,17 +66,35 @@ def plan_fixes(
         env=dict(options.env if options.env is not None else os.environ),
         exclude=options.exclude,
     )
-    ctx = FixContext(
-        tree,
-        resources,
-        inventory,
-        baseline,
-        rules_by_id(ALL_RULES),
-        file_name=file_name,
-        findings=result.active_findings,
-        secrets=secrets,
-    )
-    return result, plan(ctx, result.findings), tree
+    rules = rules_by_id(ALL_RULES)
+    if len(collected.parts) <= 1:
+        ctx = FixContext(
+            tree,
+            resources,
+            inventory,
+            baseline,
+            rules,
+            file_name=file_name,
+            findings=result.active_findings,
+            secrets=secrets,
+        )
+        return result, plan(ctx, result.findings), tree
+    # Several roots were judged apart: each root's findings are fixed with what that root declares.
+    fixes = []
+    for name, part in collected.parts:
+        findings = [f for f in result.findings if f.evaluation.subject.root == name]
+        ctx = FixContext(
+            tree,
+            collected.resources_of.get(name, []),
+            part,
+            baseline,
+            rules,
+            file_name=file_name,
+            findings=[f for f in findings if f.suppressed_by is None],
+            secrets=secrets,
+        )
+        fixes += plan(ctx, findings)
+    return result, fixes, tree
 
 
 def run_fix(
