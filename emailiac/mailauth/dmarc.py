@@ -246,8 +246,7 @@ class _Parser:
             else:
                 self.problem("unknown-tag", raw, f"is an unknown tag {name!r}; receivers ignore it", WARNING)
         if "p" not in seen:
-            fallback = "receivers treat it as p=none" if self.valid_rua else "receivers apply no policy"
-            self.problems.append(Problem("p-missing", f"DMARC record has no p tag; {fallback}"))
+            self.problems.append(Problem("p-missing", "DMARC record has no p tag; receivers treat it as p=none"))
         return tuple(kept)
 
     def check_version(self, raw_tags: list[RawTag]) -> None:
@@ -349,9 +348,14 @@ def parse_dmarc(txt: str) -> DmarcRecord:
     if any(problem.code in ("version", "duplicate") for problem in parser.problems):
         # Receivers discard records without a leading v=DMARC1 or with repeated tags.
         policy = subdomain = nonexistent = None
-    elif p is None or "sp" in parser.invalid:
-        # RFC 7489 6.6.3: a missing or bad p (or bad sp) degrades to p=none if rua works.
+    elif "p" in parser.invalid or "sp" in parser.invalid:
+        # RFC 9989 4.10.1 (RFC 7489 6.6.3): a bad p or sp degrades to p=none if rua works.
         policy = subdomain = nonexistent = "none" if parser.valid_rua else None
+    elif p is None:
+        # RFC 9989 (the p tag): a record without p is treated as if it said p=none.
+        policy = "none"
+        subdomain = sp or policy
+        nonexistent = np or subdomain
     else:
         policy = p
         subdomain = sp or p

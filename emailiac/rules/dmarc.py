@@ -1,10 +1,15 @@
-"""Rules of the dmarc family: DMARC policy records (RFC 7489, np from RFC 9091).
+"""Rules of the dmarc family: DMARC policy records (RFC 7489, discovery and np as RFC 9989 has them).
 
 DMARC001 is an absence rule over mail domains: a domain is covered by its own `_dmarc` record or, failing
-that, by its organisational domain's (public-suffix aware); the absence is judged only where the inventory
-speaks for both names. DMARC002-DMARC005 judge every value published at a `_dmarc.` name. A record that is
-invalid, or one of several at its name, is reported by DMARC005 alone: receivers apply no policy from it, so
-its tags are not assessed by DMARC002-DMARC004 rather than guessed at. An unresolved value is not assessed.
+that, by the first record of the RFC 9989 DNS tree walk up to its organisational domain (public-suffix
+aware); the absence is judged only where the inventory speaks for every name of the walk. DMARC002-DMARC005
+judge the DMARC records published at `_dmarc.` names; other TXT values there are not DMARC records and are
+skipped, as receivers skip them. A record that is invalid, or one of several at its name, is reported by
+DMARC005 alone: receivers apply no policy from it, so its tags are not assessed by DMARC002-DMARC004 rather
+than guessed at; a record whose only fault is a missing `p` is applied as `p=none` (RFC 9989) and judged so.
+A record's `sp` and `np` are judged where they govern: where its domain is the Organisational Domain of the
+names below it (an organisational domain's record, or a subdomain's with `psd=n` or with no DMARC record
+above it). An unresolved value is not assessed.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from emailiac.rules.dmarc_values import (
     DmarcName,
     certainly_dmarc,
     could_be_dmarc,
+    discovery_names,
     dmarc_names,
     mailto,
     rewrite,
@@ -30,6 +36,7 @@ from emailiac.rules.maildomains import DnsView, mail_domains
 __all__ = ["RULES"]
 
 _RFC = "https://www.rfc-editor.org/rfc/rfc7489"
+_RFC9989 = "https://www.rfc-editor.org/rfc/rfc9989"
 _RECORD = (
     'resource "aws_route53_record" "dmarc" {{\n'
     "  zone_id = aws_route53_zone.main.zone_id\n"
@@ -55,30 +62,31 @@ def _check_present(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
     for domain in mail_domains(inventory, baseline, view):
         own = f"_dmarc.{domain.name}"
         what = f"DMARC record of {domain.name}"
-        search = view.search(own, is_dmarc, could_be_dmarc, certain=certainly_dmarc)
-        if search.found:
-            yield passed(search.found[0].subject, f"{domain.name} publishes a DMARC record at {own}", evidence=own)
-            continue
-        names = [own]
+        walk = discovery_names(domain.name)
         org = organizational_domain(domain.name)
-        if org != domain.name:
-            fallback = f"_dmarc.{org}"
-            names.append(fallback)
-            org_search = view.search(fallback, is_dmarc, could_be_dmarc, certain=certainly_dmarc)
-            if org_search.found:
-                yield passed(
-                    org_search.found[0].subject,
-                    f"{domain.name} has no DMARC record of its own; the record of its organisational domain at "
-                    f"{fallback} applies",
-                    evidence=own,
-                )
-                continue
-            verdict = view.not_found(search, own, "TXT", what) or view.not_found(org_search, fallback, "TXT", what)
-        else:
-            verdict = view.not_found(search, own, "TXT", what)
+        searches = []
+        for name in walk:
+            dmarc_name = f"_dmarc.{name}"
+            search = view.search(dmarc_name, is_dmarc, could_be_dmarc, certain=certainly_dmarc)
+            searches.append((dmarc_name, search))
+            if search.found:
+                break
+        dmarc_name, search = searches[-1]
+        if search.found:
+            if dmarc_name == own:
+                message = f"{domain.name} publishes a DMARC record at {own}"
+            else:
+                whose = "its organisational domain" if dmarc_name == f"_dmarc.{org}" else "its parent domain"
+                message = f"{domain.name} has no DMARC record of its own; the record of {whose} at {dmarc_name} applies"
+            yield passed(search.found[0].subject, message, evidence=own)
+            continue
+        verdict = next(
+            (v for name, found in searches if (v := view.not_found(found, name, "TXT", what)) is not None), None
+        )
         if verdict is not None:
             yield verdict
             continue
+        names = [name for name, _ in searches]
         yield view.missing_txt(
             own,
             f"{domain.name} is a mail domain ({'; '.join(domain.reasons)}) but no DMARC record is published at "
@@ -117,7 +125,7 @@ DMARC001 = Rule(
     good_example=_GOOD,
     check=_check_present,
     controls=("MS.EXO.4.1v1",),
-    references=(f"{_RFC}#section-6.1", f"{_RFC}#section-6.6.3"),
+    references=(f"{_RFC}#section-6.1", f"{_RFC9989}#section-4.10"),
     fix="unsafe",
     fix_title="Publish a DMARC record with p=reject",
 )
@@ -130,18 +138,23 @@ def _strength(policy: str | None) -> int:
     return policy_strength(policy)
 
 
-def _weak_policies(dn: DmarcName, record: DmarcRecord, baseline: Baseline) -> tuple[list[str], dict[str, str | None]]:
+def _weak_policies(
+    record: DmarcRecord, baseline: Baseline, governs_below: bool
+) -> tuple[list[str], dict[str, str | None]]:
     """What is weaker than the baseline (`p=none`, `sp not set, so p=quarantine applies`) and the tag changes
-    that cure it. A tag left unset is reported only when raising `p` would not cure it too."""
+    that cure it. A tag left unset is reported only when raising `p` would not cure it too. `sp` and `np` are
+    judged where they govern the names below the record's domain."""
     want_p, want_sub = baseline.dmarc.policy, baseline.dmarc.subdomain_policy
     weak: list[str] = []
     changes: dict[str, str | None] = {}
-    if _strength(record.p) < _strength(want_p):
-        weak.append(f"p={record.p} (the baseline requires p={want_p})")
+    p = record.p or "none"  # RFC 9989: a record without p is applied as p=none
+    if _strength(p) < _strength(want_p):
+        shown = f"p={p}" if record.p else "no p tag, so p=none applies"
+        weak.append(f"{shown} (the baseline requires p={want_p})")
         changes["p"] = want_p
-    if not dn.org_level:
-        return weak, changes  # sp and np govern subdomains only through the organisational domain's record
-    new_p = changes.get("p") or record.p
+    if not governs_below:
+        return weak, changes
+    new_p = changes.get("p") or p
     if record.sp is not None and _strength(record.sp) < _strength(want_sub):
         weak.append(f"sp={record.sp} (the baseline requires sp={want_sub})")
         changes["sp"] = want_sub
@@ -161,17 +174,30 @@ def _weak_policies(dn: DmarcName, record: DmarcRecord, baseline: Baseline) -> tu
 
 
 def _check_policy(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    for dn in dmarc_names(DnsView.of(inventory)):
+    view = DnsView.of(inventory)
+    for dn in dmarc_names(view):
         value, record, reason = dn.policy_record()
         subject = value.subject
+        evidence = f"{dn.name} policy"
         if record is None:
-            yield not_assessed(subject, reason or "", evidence=f"{dn.name} policy")
+            yield not_assessed(subject, reason or "", evidence=evidence)
             continue
-        weak, changes = _weak_policies(dn, record, baseline)
+        governs = dn.governs_below(record, view)
+        weak, changes = _weak_policies(record, baseline, governs is True)
+        if not weak and isinstance(governs, Unknown):
+            below, _ = _weak_policies(record, baseline, True)
+            if below:
+                yield not_assessed(
+                    subject,
+                    f"DMARC record at {dn.name} has {'; '.join(below)}, which matters only if its sp and np govern "
+                    f"the names below {dn.domain}: {governs.reason}",
+                    evidence=evidence,
+                )
+                continue
         if not weak:
-            judged = ("p", "sp", "np") if dn.org_level else ("p",)
+            judged = ("p", "sp", "np") if governs is True else ("p",)
             tags = ", ".join(f"{t}={getattr(record, t)}" for t in judged if getattr(record, t))
-            yield passed(subject, f"DMARC record at {dn.name} has {tags}", evidence=f"{dn.name} policy")
+            yield passed(subject, f"DMARC record at {dn.name} has {tags}", evidence=evidence)
             continue
         yield fail(
             subject,
@@ -193,8 +219,11 @@ DMARC002 = Rule(
     sources=("terraform", "dns"),
     summary=(
         "Fails for a DMARC record whose `p` is weaker than the baseline's policy (`none` < `quarantine` < "
-        "`reject`), and, in an organisational domain's record, whose `sp` or `np` (or the `p` they inherit when "
-        "not set) is weaker than the baseline's subdomain policy."
+        "`reject`; a record without `p` is applied as `p=none`), and, in a record whose domain is the "
+        "Organisational Domain of the names below it (RFC 9989 tree walk: an organisational domain, or a "
+        "subdomain with `psd=n` or with no DMARC record above it), whose `sp` or `np` (or the `p` they inherit "
+        "when not set) is weaker than the baseline's subdomain policy. Where that depends on a parent zone not "
+        "declared here, a weak `sp`/`np` is not assessed."
     ),
     rationale=(
         "`p=none` only monitors: spoofed mail that fails DMARC is still delivered. A strict `p` with a weak `sp` "
@@ -204,7 +233,7 @@ DMARC002 = Rule(
     good_example=_GOOD,
     check=_check_policy,
     controls=("MS.EXO.4.2v1",),
-    references=(f"{_RFC}#section-6.3", "https://www.rfc-editor.org/rfc/rfc9091#section-4"),
+    references=(f"{_RFC}#section-6.3", f"{_RFC9989}#section-4.10"),
     fix="unsafe",
     fix_title="Raise the DMARC policy to the baseline's",
 )
@@ -351,7 +380,10 @@ DMARC004 = Rule(
 def _check_valid(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
     for dn in dmarc_names(DnsView.of(inventory)):
         several = dn.several
-        for subject, values in dn.by_record():
+        for subject, published in dn.by_record():
+            values = dn.judged_values(published)
+            if not values:
+                continue  # no DMARC record here: receivers skip these values, and so does DMARC005
             evidence = f"{dn.name} syntax"
             problems: list[str] = []
             unknown: Unknown | None = None
@@ -393,9 +425,11 @@ DMARC005 = Rule(
     family="dmarc",
     sources=("terraform", "dns"),
     summary=(
-        "Fails for a value at a `_dmarc.` name that receivers discard or misread: `v=DMARC1` not first, a "
-        "repeated tag, a bad tag value, a report URI that is not `mailto:`, no `p` tag, or several DMARC records "
-        "at one name."
+        "Fails for a DMARC record that receivers discard or misread: a repeated tag, a bad tag value, a report "
+        "URI that is not `mailto:`, no `p` tag, or several DMARC records at one name. Other TXT values at a "
+        "`_dmarc.` name are not DMARC records (receivers skip what does not start with `v=DMARC1`) and are "
+        "ignored, except where the name has no DMARC record and the value was plainly meant as one "
+        "(`p=reject; v=DMARC1`)."
     ),
     rationale=(
         "Receivers discard a DMARC record they cannot parse, and apply no policy when a name publishes several: "
@@ -405,7 +439,7 @@ DMARC005 = Rule(
     good_example=_GOOD,
     check=_check_valid,
     controls=(),
-    references=(f"{_RFC}#section-6.3", f"{_RFC}#section-6.6.3"),
+    references=(f"{_RFC}#section-6.3", f"{_RFC9989}#section-4.10"),
 )
 
 

@@ -1,17 +1,22 @@
-"""DMARC records as the DMARC rules see them: every TXT value published at a `_dmarc.` name, parsed, with
-what makes it unusable, and rewrites of its tags for fixes.
+"""DMARC records as the DMARC rules see them: the TXT values published at a `_dmarc.` name, parsed, with
+what makes them unusable, where each record's `sp` and `np` govern (the RFC 9989 tree walk), and rewrites
+of their tags for fixes.
 
-A value at a `_dmarc.` name is taken for a DMARC record whatever it says: one that does not start with
-`v=DMARC1` is an invalid one (DMARC005), not something else. Authorisation records for external report
-addresses (`<domain>._report._dmarc.<host>`) are not policy records and are left out.
+Receivers discard the TXT values at a `_dmarc.` name that do not start with `v=DMARC1` (RFC 9989 4.10), so
+those are not DMARC records: beside a DMARC record they are ignored. Where no DMARC record is published, a
+value that looks like a botched one (`p=reject; v=DMARC1`) is judged as an invalid record (DMARC005), since
+its author meant a policy that receivers never see. Authorisation records for external report addresses
+(`<domain>._report._dmarc.<host>`) are not policy records and are left out.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from emailiac.mailauth import DmarcRecord, find_dmarc_records, is_dmarc, parse_dmarc
+from emailiac.mailauth.dmarc_walk import organizational_domain_of, tree_walk
 from emailiac.mailauth.orgdomain import organizational_domain
 from emailiac.model import DnsRecord, Provenance, Unknown
 from emailiac.rules.maildomains import DnsView, RecordValue, could_start_with, starts_with, txt_values
@@ -20,12 +25,27 @@ __all__ = [
     "DmarcName",
     "certainly_dmarc",
     "could_be_dmarc",
+    "discovery_names",
     "dmarc_names",
     "mailto",
     "rewrite",
 ]
 
 _PREFIX = "_dmarc."
+_POLICY_TAG = re.compile(r"(?:^|;)\s*p\s*=\s*(?:none|quarantine|reject)\s*(?:;|$)", re.IGNORECASE)
+
+
+def looks_like_dmarc(text: str) -> bool:
+    """A value that is not a DMARC record but was meant as one: `v=DMARC1` elsewhere than first, or a policy."""
+    return "v=dmarc1" in "".join(text.split()).lower() or _POLICY_TAG.search(text) is not None
+
+
+def discovery_names(domain: str) -> list[str]:
+    """The names whose DMARC record may apply to `domain`, nearest first: the tree walk up to its organisational
+    domain (public-suffix aware). Records above it would be public suffixes', which no configuration holds."""
+    walk = tree_walk(domain)
+    org = organizational_domain(domain)
+    return walk[: walk.index(org) + 1] if org in walk else walk[:1]
 
 
 def could_be_dmarc(pattern: str | None) -> bool:
@@ -47,10 +67,43 @@ class DmarcName:
     def domain(self) -> str:
         return self.name[len(_PREFIX) :]
 
-    @property
-    def org_level(self) -> bool:
-        """Published for an organisational domain: its sp and np govern the subdomains."""
-        return "*" not in self.domain and organizational_domain(self.domain) == self.domain
+    def judged_values(self, values: tuple[RecordValue, ...] | list[RecordValue]) -> list[RecordValue]:
+        """The values among `values` that are DMARC records, or may be one (unresolved), or were meant as one
+        where the name publishes no DMARC record at all."""
+        has_record = any(isinstance(v.text, str) and is_dmarc(v.text) for v in self.values)
+        return [
+            v
+            for v in values
+            if not isinstance(v.text, str) or is_dmarc(v.text) or (not has_record and looks_like_dmarc(v.text))
+        ]
+
+    def governs_below(self, record: DmarcRecord, view: DnsView) -> bool | Unknown:
+        """Whether this record's `sp` and `np` govern the names below its domain: they do where the domain is
+        those names' Organisational Domain (RFC 9989 4.10.2), which depends on the records of its parents up to
+        the public-suffix organisational domain."""
+        if "*" in self.domain:
+            return False
+        psd = record.tag("psd")
+        own_psd = psd.value.lower() if psd is not None else "u"
+        if own_psd in ("n", "y"):
+            return True
+        found: dict[str, str] = {self.domain: own_psd}
+        doubt: Unknown | None = None
+        for name in discovery_names(self.domain)[1:]:
+            dmarc_name = f"{_PREFIX}{name}"
+            search = view.search(dmarc_name, is_dmarc, could_be_dmarc, certain=certainly_dmarc)
+            if len(search.found) == 1:
+                found[name] = _psd_of(search.found[0])
+            elif len(search.found) > 1:
+                continue  # several records at a name are all discarded; the walk goes on
+            elif search.doubts and doubt is None:
+                doubt = Unknown(f"whether {dmarc_name} publishes a DMARC record is not known: {search.doubts[0][1]}")
+            elif doubt is None and not (scope := view.scope(dmarc_name)).authoritative:
+                doubt = Unknown(f"whether {dmarc_name} publishes a DMARC record is not known: {scope.reason}")
+        org = organizational_domain_of(self.domain, found)
+        if org != self.domain:
+            return False
+        return doubt if doubt is not None else True
 
     @property
     def several(self) -> int:
@@ -83,9 +136,22 @@ class DmarcName:
             return self.values[0], None, f"no valid DMARC record is published at {self.name}, see DMARC005"
         value = candidates[0]
         record = parse_dmarc(str(value.text))
-        if not record.valid:
+        if not record.valid and not missing_p_only(record):
             return value, None, f"DMARC record at {self.name} is invalid, see DMARC005"
         return value, record, None
+
+
+def missing_p_only(record: DmarcRecord) -> bool:
+    """Invalid only for want of a `p` tag: receivers apply it as `p=none` (RFC 9989), so it is judged so."""
+    errors = [p for p in record.problems if p.is_error]
+    return bool(errors) and all(p.code == "p-missing" for p in errors)
+
+
+def _psd_of(value: RecordValue) -> str:
+    if not isinstance(value.text, str):
+        return "u"
+    psd = parse_dmarc(value.text).tag("psd")
+    return psd.value.lower() if psd is not None else "u"
 
 
 def _name(record: DnsRecord) -> str | None:
@@ -122,6 +188,9 @@ def rewrite(record: DmarcRecord, changes: Mapping[str, str | None], after: str =
             tags.append((tag.name, tag.value))
     present = {tag.name for tag in record.tags}
     added = [(name, value) for name, value in changes.items() if name not in present and value is not None]
-    at = next((i + 1 for i, (name, _) in enumerate(tags) if name == after), len(tags))
+    # New tags go after `after`, else after v (a missing p goes first), else at the end.
+    at = next((i + 1 for i, (name, _) in enumerate(tags) if name == after), None)
+    if at is None:
+        at = next((i + 1 for i, (name, _) in enumerate(tags) if name == "v"), len(tags))
     tags[at:at] = added
     return "; ".join(f"{name}={value}" for name, value in tags)

@@ -56,6 +56,7 @@ DMARC_DISAGREEMENTS: dict[str, str] = {
     "version-only": _RFC9989 + "where a missing p means p=none",
     "rua-without-p": _RFC9989 + "where a missing p means p=none",
     "rua-bad-uri-p-missing": _RFC9989 + "where a missing p means p=none and any URI scheme is allowed",
+    "p-missing-keeps-sp": _RFC9989 + "where a missing p means p=none",
     "pct-101": _RFC9989 + "which removed pct and ignores it",
     "pct-negative": _RFC9989 + "which removed pct and ignores it",
     "pct-word": _RFC9989 + "which removed pct and ignores it",

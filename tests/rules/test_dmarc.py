@@ -84,10 +84,109 @@ def test_a_weak_np_fails_on_its_own() -> None:
     assert verdict.data["replacement"] == "v=DMARC1; p=reject; np=reject"
 
 
-def test_a_non_dmarc_value_beside_the_record_does_not_hide_it() -> None:
-    facts = [zone(), txt("r", "_dmarc.example.com", "verification=abc", "v=DMARC1; p=none")]
-    assert one(run("DMARC002", facts)).status is Status.FAIL
-    assert one(run("DMARC005", facts)).status is Status.FAIL  # the stray value is reported there
+def test_a_non_dmarc_value_beside_the_record_is_ignored() -> None:
+    # RFC 9989 4.10: values that do not start with v=DMARC1 are discarded; the record beside them is used.
+    for stray in ("verification=abc", "p=reject; v=DMARC1"):
+        facts = [zone(), txt("r", "_dmarc.example.com", stray, "v=DMARC1; p=none")]
+        assert one(run("DMARC002", facts)).status is Status.FAIL
+        verdict = one(run("DMARC005", facts))
+        assert verdict.status is Status.PASS, stray
+        assert verdict.message == "DMARC record at _dmarc.example.com is well formed"
+    # In a resource of its own, beside the record's resource, it gets no verdict at all.
+    facts = [
+        zone(),
+        txt("r.stray", "_dmarc.example.com", "p=reject; v=DMARC1"),
+        txt("r", "_dmarc.example.com", "v=DMARC1; p=reject"),
+    ]
+    assert statuses(run("DMARC005", facts)) == [("r", Status.PASS)]
+
+
+def test_a_botched_record_alone_at_its_name_is_invalid_and_other_text_is_skipped() -> None:
+    verdict = one(run("DMARC005", [zone(), txt("r", "_dmarc.example.com", "p=reject; v=DMARC1")]))
+    assert verdict.status is Status.FAIL and "does not start with v=DMARC1" in verdict.message
+    assert run("DMARC005", [zone(), txt("r", "_dmarc.example.com", "verification=abc")]) == []
+
+
+def test_a_record_without_p_is_applied_as_p_none() -> None:
+    facts = [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; rua=mailto:d@example.com")]
+    verdict = one(run("DMARC002", facts))
+    assert verdict.status is Status.FAIL
+    assert verdict.message == (
+        "DMARC record at _dmarc.example.com has no p tag, so p=none applies (the baseline requires p=reject)"
+    )
+    assert verdict.data["replacement"] == "v=DMARC1; p=reject; rua=mailto:d@example.com"
+    invalid = one(run("DMARC005", facts))
+    assert (
+        invalid.status is Status.FAIL and "DMARC record has no p tag; receivers treat it as p=none" in invalid.message
+    )
+    assert one(run("DMARC004", facts)).status is Status.PASS  # its other tags are judged too
+
+
+SUB = "_dmarc.mail.example.com"
+
+
+def test_a_subdomain_record_governs_below_it_when_no_parent_publishes_dmarc() -> None:
+    # RFC 9989 4.10.2: with no record at _dmarc.example.com, mail.example.com is the Organisational Domain of
+    # the names below it, so its sp applies to them.
+    facts = [zone(), txt("r.sub", SUB, "v=DMARC1; p=reject; sp=none")]
+    verdict = one(run("DMARC002", facts))
+    assert verdict.status is Status.FAIL
+    assert verdict.message == f"DMARC record at {SUB} has sp=none (the baseline requires sp=reject)"
+    assert verdict.data["replacement"] == "v=DMARC1; p=reject; sp=reject"
+
+
+def test_a_subdomain_record_below_a_parent_record_has_its_sp_ignored() -> None:
+    facts = [
+        zone(),
+        txt("r.sub", SUB, "v=DMARC1; p=reject; sp=none"),
+        txt("r.org", "_dmarc.example.com", "v=DMARC1; p=reject"),
+    ]
+    verdicts = {v.subject.address: v for v in run("DMARC002", facts)}
+    assert verdicts["r.sub"].status is Status.PASS
+    assert verdicts["r.sub"].message == f"DMARC record at {SUB} has p=reject"
+
+
+def test_psd_n_makes_a_subdomain_record_govern_below_it_beside_a_parent_record() -> None:
+    facts = [
+        zone(),
+        txt("r.sub", SUB, "v=DMARC1; p=reject; np=quarantine; psd=n"),
+        txt("r.org", "_dmarc.example.com", "v=DMARC1; p=reject"),
+    ]
+    verdicts = {v.subject.address: v for v in run("DMARC002", facts)}
+    assert verdicts["r.sub"].status is Status.FAIL
+    assert verdicts["r.sub"].message == f"DMARC record at {SUB} has np=quarantine (the baseline requires np=reject)"
+
+
+def test_whether_a_subdomain_record_governs_is_open_when_the_parent_zone_is_not_declared() -> None:
+    facts = [zone("mail.example.com"), txt("r.sub", SUB, "v=DMARC1; p=reject; sp=none")]
+    verdict = one(run("DMARC002", facts))
+    assert verdict.status is Status.NOT_ASSESSED
+    assert verdict.message == (
+        f"DMARC record at {SUB} has sp=none (the baseline requires sp=reject), which matters only if its sp and np "
+        "govern the names below mail.example.com: whether _dmarc.example.com publishes a DMARC record is not "
+        "known: the zone of example.com is not declared in this configuration"
+    )
+    # A weak p is a finding whatever governs below.
+    facts = [zone("mail.example.com"), txt("r.sub", SUB, "v=DMARC1; p=none; sp=none")]
+    verdict = one(run("DMARC002", facts))
+    assert verdict.status is Status.FAIL
+    assert verdict.message == f"DMARC record at {SUB} has p=none (the baseline requires p=reject)"
+
+
+def test_a_deep_mail_domain_is_covered_by_the_nearest_record_of_the_tree_walk() -> None:
+    facts = [
+        zone(),
+        record("r.mx", "a.mail.example.com", "MX", "10 mx.example.com"),
+        txt("r.sub", SUB, "v=DMARC1; p=reject"),
+    ]
+    verdict = one(run("DMARC001", facts))
+    assert verdict.status is Status.PASS and verdict.subject.address == "r.sub"
+    assert verdict.message == (
+        f"a.mail.example.com has no DMARC record of its own; the record of its parent domain at {SUB} applies"
+    )
+    missing = one(run("DMARC001", facts[:2]))
+    assert missing.status is Status.FAIL
+    assert "_dmarc.a.mail.example.com nor at _dmarc.mail.example.com nor at _dmarc.example.com" in missing.message
 
 
 def test_a_record_of_unresolved_name_under_dmarc_is_judged_on_its_text() -> None:
