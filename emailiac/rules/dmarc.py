@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from emailiac.baseline import Baseline
-from emailiac.mailauth import DmarcRecord, external_report_authorization_name, is_dmarc, parse_dmarc, policy_strength
+from emailiac.mailauth import DmarcRecord, external_report_authorization_name, is_dmarc, parse_dmarc
 from emailiac.mailauth.orgdomain import organizational_domain
 from emailiac.model import Inventory, Unknown
 from emailiac.result import Severity
@@ -30,6 +30,7 @@ from emailiac.rules.dmarc_values import (
     dmarc_names,
     mailto,
     rewrite,
+    weak_policies,
 )
 from emailiac.rules.maildomains import DnsView, mail_domains
 
@@ -134,45 +135,6 @@ DMARC001 = Rule(
 # ---------------------------------------------------------------- DMARC002
 
 
-def _strength(policy: str | None) -> int:
-    return policy_strength(policy)
-
-
-def _weak_policies(
-    record: DmarcRecord, baseline: Baseline, governs_below: bool
-) -> tuple[list[str], dict[str, str | None]]:
-    """What is weaker than the baseline (`p=none`, `sp not set, so p=quarantine applies`) and the tag changes
-    that cure it. A tag left unset is reported only when raising `p` would not cure it too. `sp` and `np` are
-    judged where they govern the names below the record's domain."""
-    want_p, want_sub = baseline.dmarc.policy, baseline.dmarc.subdomain_policy
-    weak: list[str] = []
-    changes: dict[str, str | None] = {}
-    p = record.p or "none"  # RFC 9989: a record without p is applied as p=none
-    if _strength(p) < _strength(want_p):
-        shown = f"p={p}" if record.p else "no p tag, so p=none applies"
-        weak.append(f"{shown} (the baseline requires p={want_p})")
-        changes["p"] = want_p
-    if not governs_below:
-        return weak, changes
-    new_p = changes.get("p") or p
-    if record.sp is not None and _strength(record.sp) < _strength(want_sub):
-        weak.append(f"sp={record.sp} (the baseline requires sp={want_sub})")
-        changes["sp"] = want_sub
-    elif record.sp is None and _strength(new_p) < _strength(want_sub):
-        weak.append(f"sp not set, so p={new_p} applies to subdomains (the baseline requires sp={want_sub})")
-        changes["sp"] = want_sub
-    inherited = changes.get("sp") or record.sp or new_p
-    if record.np is not None and _strength(record.np) < _strength(want_sub):
-        weak.append(f"np={record.np} (the baseline requires np={want_sub})")
-        changes["np"] = want_sub
-    elif record.np is None and _strength(inherited) < _strength(want_sub):
-        weak.append(
-            f"np not set, so {inherited} applies to non-existent subdomains (the baseline requires np={want_sub})"
-        )
-        changes["np"] = want_sub
-    return weak, changes
-
-
 def _check_policy(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
     view = DnsView.of(inventory)
     for dn in dmarc_names(view):
@@ -183,9 +145,9 @@ def _check_policy(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]
             yield not_assessed(subject, reason or "", evidence=evidence)
             continue
         governs = dn.governs_below(record, view)
-        weak, changes = _weak_policies(record, baseline, governs is True)
+        weak, changes = weak_policies(record, baseline, governs is True)
         if not weak and isinstance(governs, Unknown):
-            below, _ = _weak_policies(record, baseline, True)
+            below, _ = weak_policies(record, baseline, True)
             if below:
                 yield not_assessed(
                     subject,

@@ -15,7 +15,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from emailiac.mailauth import DmarcRecord, find_dmarc_records, is_dmarc, parse_dmarc
+from emailiac.baseline import Baseline
+from emailiac.mailauth import DmarcRecord, find_dmarc_records, is_dmarc, parse_dmarc, policy_strength
 from emailiac.mailauth.dmarc_walk import organizational_domain_of, tree_walk
 from emailiac.mailauth.orgdomain import organizational_domain
 from emailiac.model import DnsRecord, Provenance, Unknown
@@ -29,6 +30,7 @@ __all__ = [
     "dmarc_names",
     "mailto",
     "rewrite",
+    "weak_policies",
 ]
 
 _PREFIX = "_dmarc."
@@ -194,3 +196,38 @@ def rewrite(record: DmarcRecord, changes: Mapping[str, str | None], after: str =
         at = next((i + 1 for i, (name, _) in enumerate(tags) if name == "v"), len(tags))
     tags[at:at] = added
     return "; ".join(f"{name}={value}" for name, value in tags)
+
+
+def weak_policies(
+    record: DmarcRecord, baseline: Baseline, governs_below: bool
+) -> tuple[list[str], dict[str, str | None]]:
+    """What is weaker than the baseline (`p=none`, `sp not set, so p=quarantine applies`) and the tag changes
+    that cure it. A tag left unset is reported only when raising `p` would not cure it too. `sp` and `np` are
+    judged where they govern the names below the record's domain."""
+    want_p, want_sub = baseline.dmarc.policy, baseline.dmarc.subdomain_policy
+    weak: list[str] = []
+    changes: dict[str, str | None] = {}
+    p = record.p or "none"  # RFC 9989: a record without p is applied as p=none
+    if policy_strength(p) < policy_strength(want_p):
+        shown = f"p={p}" if record.p else "no p tag, so p=none applies"
+        weak.append(f"{shown} (the baseline requires p={want_p})")
+        changes["p"] = want_p
+    if not governs_below:
+        return weak, changes
+    new_p = changes.get("p") or p
+    if record.sp is not None and policy_strength(record.sp) < policy_strength(want_sub):
+        weak.append(f"sp={record.sp} (the baseline requires sp={want_sub})")
+        changes["sp"] = want_sub
+    elif record.sp is None and policy_strength(new_p) < policy_strength(want_sub):
+        weak.append(f"sp not set, so p={new_p} applies to subdomains (the baseline requires sp={want_sub})")
+        changes["sp"] = want_sub
+    inherited = changes.get("sp") or record.sp or new_p
+    if record.np is not None and policy_strength(record.np) < policy_strength(want_sub):
+        weak.append(f"np={record.np} (the baseline requires np={want_sub})")
+        changes["np"] = want_sub
+    elif record.np is None and policy_strength(inherited) < policy_strength(want_sub):
+        weak.append(
+            f"np not set, so {inherited} applies to non-existent subdomains (the baseline requires np={want_sub})"
+        )
+        changes["np"] = want_sub
+    return weak, changes
