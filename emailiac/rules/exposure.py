@@ -10,18 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from emailiac.model import FirewallRule, Unknown
-from emailiac.rules.ports import PORTLESS, PortRanges
+from emailiac.rules.ports import PORTLESS, PortRanges, invalid_address
 
 __all__ = ["Exposure", "exposure", "is_judged", "label", "opened_ranges"]
 
 
 @dataclass(frozen=True)
 class Exposure:
-    """`ports` and `sources` are what matched; `unknown` says why the answer is open when it is."""
+    """`ports` and `sources` are what matched; `unknown` says why the answer is open when it is; `covering`
+    says what else makes the sources the world when they are only together (", which together cover...")."""
 
     ports: PortRanges
     sources: tuple[str, ...]
     unknown: str | None = None
+    covering: str = ""
 
     @property
     def open(self) -> bool:
@@ -57,6 +59,8 @@ def exposure(
     opened = opened_ranges(rule)
     ports = () if isinstance(opened, Unknown) else select_ports(opened)
     listed = (rule.sources,) if isinstance(rule.sources, Unknown) else rule.sources
+    # A source written like an address that is none is not known to be anything: never "not the world".
+    listed = tuple(_checked(s) for s in listed)
     sources = tuple(s for s in listed if isinstance(s, str) and is_source(s))
     unknowns = [u for u in (opened, *listed) if isinstance(u, Unknown)]
     ports_known = not isinstance(opened, Unknown)
@@ -65,6 +69,13 @@ def exposure(
     if (ports_known and not ports) or (sources_known and not sources) or (ports and sources):
         return Exposure(ports, sources)
     return Exposure(ports, sources, unknowns[0].reason)
+
+
+def _checked(source: str | Unknown) -> str | Unknown:
+    if isinstance(source, Unknown):
+        return source
+    invalid = invalid_address(source)
+    return source if invalid is None else invalid
 
 
 def label(rule: FirewallRule) -> str:

@@ -1,7 +1,8 @@
 """Rules of the network family: what firewalls open to whom, and whether threat detection watches.
 
 Every inbound allow rule is judged on its own (NET001-NET003, NET005): a `self = true` rule or a deny rule
-elsewhere never excuses it. A rule that opens every port answers to each rule ID once: NET001 for the
+elsewhere never excuses it; the rules of one group count together only where their sources add up to the
+world (`rules/world.py`). A rule that opens every port answers to each rule ID once: NET001 for the
 admin ports inside it, NET002 for the plaintext mail ports, NET003 for the rest.
 """
 
@@ -26,6 +27,7 @@ from emailiac.rules.ports import (
     ranges_text,
     subtract,
 )
+from emailiac.rules.world import world_cover
 
 __all__ = ["RULES"]
 
@@ -54,8 +56,8 @@ def _ports_phrase(rule: FirewallRule, ports: PortRanges) -> str:
     return f"all traffic, {listed} included," if every else listed
 
 
-def _sources_phrase(sources: tuple[str, ...]) -> str:
-    return ", ".join(sorted(set(sources)))
+def _sources_phrase(found: Exposure) -> str:
+    return ", ".join(sorted(set(found.sources))) + found.covering
 
 
 def _firewall_gaps(inventory: Inventory) -> Iterator[Verdict]:
@@ -70,16 +72,33 @@ def _judge_exposures(
     closed_text: str,
 ) -> Iterator[Verdict]:
     yield from _firewall_gaps(inventory)
+    by_group: dict[str, list[FirewallRule]] = {}
+    for rule in inventory.of(FirewallRule):
+        by_group.setdefault(rule.group, []).append(rule)
     for rule in inventory.of(FirewallRule):
         if not is_judged(rule):
             continue
         found = exposure(rule, select_ports, is_source)
+        if not found.open and is_source is is_world:
+            found = _world_together(rule, select_ports, by_group[rule.group]) or found
         if found.open:
             yield on_open(rule, found)
         elif found.closed:
             yield passed(rule.prov, f"{label(rule)} {closed_text}", evidence=rule.rule_key)
         else:
             yield not_assessed(rule.prov, f"{label(rule)}: {found.unknown}", evidence=rule.rule_key)
+
+
+def _world_together(
+    rule: FirewallRule, select_ports: Callable[[PortRanges], PortRanges], group: list[FirewallRule]
+) -> Exposure | None:
+    """The exposure of ranges that are the world only together (0.0.0.0/1 + 128.0.0.0/1, or spread over
+    the rules of one group, `group`)."""
+    opened = opened_ranges(rule)
+    if isinstance(opened, Unknown):
+        return None
+    cover = world_cover(rule, select_ports(opened), group)
+    return None if cover is None else Exposure(cover.ports, cover.sources, covering=cover.phrase)
 
 
 def _evidence(rule: FirewallRule, ports: PortRanges, sources: tuple[str, ...]) -> str:
@@ -102,7 +121,7 @@ def _check_admin_world(inventory: Inventory, baseline: Baseline) -> Iterator[Ver
         )
         return fail(
             rule.prov,
-            f"{label(rule)} opens {_ports_phrase(rule, found.ports)} to {_sources_phrase(found.sources)}",
+            f"{label(rule)} opens {_ports_phrase(rule, found.ports)} to {_sources_phrase(found)}",
             evidence=_evidence(rule, found.ports, found.sources),
             fix_hint=hint,
             rule_key=rule.rule_key,
@@ -126,8 +145,11 @@ NET001 = Rule(
     sources=("terraform", "aws"),
     summary=(
         "Flags every inbound allow rule (security group, NSG, GCP firewall) that opens an admin port of the "
-        "baseline (default 22 and 3389) to 0.0.0.0/0, ::/0, `*`, `Internet` or `Any`. Port ranges, "
-        "`-1`/`all`/`*` protocols and all-port rules count for every port inside them; IPv4 and IPv6 alike."
+        "baseline (default 22 and 3389) to 0.0.0.0/0, ::/0, `*`, `Internet` or `Any`, or to ranges that "
+        "together hold every public address (`0.0.0.0/1` + `128.0.0.0/1`, in one rule or spread over the rules "
+        "of one group that open the port). Port ranges, `-1`/`all`/`*` protocols and all-port rules count for "
+        "every port inside them; IPv4 and IPv6 alike. A source written like an address that is not one "
+        "(`10.0.0.0/33`) is not assessed: the provider rejects it, and it is never a pass."
     ),
     rationale=(
         "SSH and RDP reachable from the whole internet are brute-forced within minutes of going live and "
@@ -176,7 +198,7 @@ def _check_plaintext_mail_world(inventory: Inventory, baseline: Baseline) -> Ite
         swaps = ", ".join(f"{new} instead of {old}" for old, new in instead.items())
         return fail(
             rule.prov,
-            f"{label(rule)} opens {_ports_phrase(rule, found.ports)} to {_sources_phrase(found.sources)}: "
+            f"{label(rule)} opens {_ports_phrase(rule, found.ports)} to {_sources_phrase(found)}: "
             "plaintext mail retrieval",
             evidence=_evidence(rule, found.ports, found.sources),
             fix_hint=f"Serve mail retrieval over implicit TLS only ({swaps})"
@@ -255,8 +277,7 @@ def _check_other_world_ports(inventory: Inventory, baseline: Baseline) -> Iterat
             what = f"{kind} {ranges_text(found.ports)}"
         return fail(
             rule.prov,
-            f"{label(rule)} opens {what} to {_sources_phrase(found.sources)}; "
-            f"only {allowed_text} may be open to the world",
+            f"{label(rule)} opens {what} to {_sources_phrase(found)}; only {allowed_text} may be open to the world",
             # The rule's own ranges: the evidence stays put when the baseline's allow-list changes.
             evidence=_evidence(rule, opened, found.sources),
             fix_hint="Remove the rule or narrow it to the ports and sources the service needs",
@@ -419,7 +440,7 @@ def _check_segmentation(inventory: Inventory, baseline: Baseline) -> Iterator[Ve
     def on_open(rule: FirewallRule, found: Exposure) -> Verdict:
         return fail(
             rule.prov,
-            f"{label(rule)} opens {_ports_phrase(rule, found.ports)} to {_sources_phrase(found.sources)}, "
+            f"{label(rule)} opens {_ports_phrase(rule, found.ports)} to {_sources_phrase(found)}, "
             f"broader than /{limit}",
             evidence=_evidence(rule, found.ports, found.sources),
             fix_hint=f"Narrow the source to the subnets that need it (/{limit} or smaller)",

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 from collections.abc import Iterable
+
+from emailiac.model import Unknown
 
 __all__ = [
     "ALL_PORTS",
     "PORTLESS",
     "PortRanges",
     "is_broad_private",
+    "invalid_address",
     "is_world",
     "parse_network",
     "port_text",
@@ -37,6 +41,9 @@ _PRIVATE = (
     ipaddress.ip_network("192.168.0.0/16"),
     ipaddress.ip_network("fc00::/7"),
 )
+# Written like an IPv4/IPv6 address or range (starts with a digit or colon, has a dot or colon), as opposed
+# to a name or tag (`VirtualNetwork`, `Storage.WestUS`, `sg-0abc`).
+_ADDRESS_LIKE = re.compile(r"[0-9:][^\s]*")
 _SERVICE_NAMES = {22: "SSH", 3389: "RDP", 110: "POP3", 143: "IMAP", 993: "IMAPS", 995: "POP3S"}
 
 
@@ -49,6 +56,19 @@ def parse_network(source: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network 
         return ipaddress.ip_network(source.strip(), strict=False)
     except ValueError:
         return None
+
+
+def invalid_address(source: str) -> Unknown | None:
+    """Why a source written like an address range is not one (`10.0.0.0/33`, `0.0.0.0/O`); None for valid
+    ranges and for names. Providers reject such a source at plan or apply, so what the rule would open is
+    not known: it must never be read as "not the world"."""
+    text = source.strip()
+    if not _ADDRESS_LIKE.fullmatch(text) or not ({".", ":"} & set(text)) or parse_network(text) is not None:
+        return None
+    return Unknown(
+        f"source {text!r} is not a valid address range: the provider rejects it, so what the rule would open "
+        "is not known"
+    )
 
 
 def is_world(source: str) -> bool:

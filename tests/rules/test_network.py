@@ -316,3 +316,75 @@ def test_ids001_gap_replaces_the_absence_verdict() -> None:
     inv = Inventory(sources={"aws"}, authoritative={"aws_account"}, gaps=[gap])
     [verdict] = IDS001.run(inv, Baseline())
     assert verdict.status is NA and verdict.message == gap.reason
+
+
+# ---------------------------------------------------------------- ranges that together are the world
+
+
+@pytest.mark.parametrize(
+    ("sources", "world"),
+    [
+        (("0.0.0.0/1", "128.0.0.0/1"), True),
+        (("0.0.0.0/1",), False),
+        (("::/1", "8000::/1"), True),
+        (("2000::/3",), True),  # every global unicast IPv6 address
+        (("2000::/4",), False),
+        # Everything but private and reserved space is the public internet.
+        (("0.0.0.0/5", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2"), False),
+        (
+            (
+                "0.0.0.0/5",
+                "8.0.0.0/7",
+                "11.0.0.0/8",
+                "12.0.0.0/6",
+                "16.0.0.0/4",
+                "32.0.0.0/3",
+                "64.0.0.0/2",
+                "128.0.0.0/1",
+            ),
+            True,
+        ),
+        (("0.0.0.0/1", "10.0.0.0/8"), False),
+    ],
+)
+def test_net001_ranges_that_together_cover_the_internet_are_the_world(sources: tuple[str, ...], world: bool) -> None:
+    [verdict] = run(NET001, fw(sources=sources))
+    assert verdict.status is (FAIL if world else PASS), verdict.message
+    if world:
+        assert verdict.message.endswith(", which together cover the whole internet")
+
+
+def test_net001_halves_in_two_rules_of_one_group_are_the_world_for_the_ports_both_open() -> None:
+    low = fw(ports=((22, 22),), sources=("0.0.0.0/1",), address="aws_security_group_rule.low")
+    high = fw(ports=((20, 3389),), sources=("128.0.0.0/1",), address="aws_security_group_rule.high")
+    verdicts = {v.subject.address: v for v in run(NET001, low, high)}
+    assert verdicts["aws_security_group_rule.low"].message == (
+        "aws_security_group_rule.low (group sg-1) opens 22/tcp (SSH) to 0.0.0.0/1, which with "
+        "aws_security_group_rule.high (128.0.0.0/1) covers the whole internet"
+    )
+    # The upper half opens 3389 too, but only half of the internet reaches it there.
+    assert verdicts["aws_security_group_rule.high"].data["ports"] == [22]
+    # Another group's rule, or another protocol, does not add up.
+    other = fw(ports=((22, 22),), sources=("128.0.0.0/1",), address="aws_security_group_rule.other", group="sg-2")
+    udp = fw(ports=((22, 22),), sources=("128.0.0.0/1",), address="aws_security_group_rule.udp", protocol="udp")
+    assert status(NET001, low, other, udp) == [PASS, PASS, PASS]
+
+
+def test_net003_counts_ports_opened_together_only() -> None:
+    low = fw(ports=((8000, 8100),), sources=("0.0.0.0/1",), address="aws_security_group_rule.low")
+    high = fw(ports=((8080, 8080),), sources=("128.0.0.0/1",), address="aws_security_group_rule.high")
+    verdicts = {v.subject.address: v for v in run(NET003, low, high)}
+    assert verdicts["aws_security_group_rule.low"].data["port_ranges"] == [[8080, 8080]]
+
+
+@pytest.mark.parametrize("source", ["10.0.0.0/33", "0.0.0.0/O", "300.1.1.1/32", "::g/0", "1.2.3/24"])
+def test_an_invalid_cidr_is_never_a_pass(source: str) -> None:
+    for rule in (NET001, NET002, NET003, NET005):
+        [verdict] = run(rule, fw(ports=ALL, sources=(source,)))
+        assert verdict.status is NA, (rule.id, source)
+        assert f"source {source!r} is not a valid address range" in verdict.message
+
+
+def test_an_invalid_cidr_beside_a_world_source_still_fails_and_names_are_not_addresses() -> None:
+    assert status(NET001, fw(sources=("0.0.0.0/0", "10.0.0.0/33"))) == [FAIL]
+    assert status(NET001, fw(sources=("VirtualNetwork", "sg-0abc", "pl-12345"))) == [PASS]
