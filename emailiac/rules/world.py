@@ -11,6 +11,7 @@ A source written like an address that is not one is never "not the world": see `
 from __future__ import annotations
 
 import functools
+import itertools
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -155,7 +156,7 @@ def world_cover(rule: FirewallRule, selected: PortRanges, rules: Sequence[Firewa
     )
     ports: list[Interval] = []
     used: set[str] = set()
-    for lo, nxt in zip(bounds, bounds[1:], strict=False):
+    for lo, nxt in itertools.pairwise(bounds):
         segment = (lo, nxt - 1)
         if not _contains(selected, segment):
             continue
