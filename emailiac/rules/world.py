@@ -11,8 +11,8 @@ A source written like an address that is not one is never "not the world": see `
 from __future__ import annotations
 
 import functools
-import itertools
 import ipaddress
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
