@@ -17,6 +17,8 @@ from emailiac.result import Evaluation, Finding, InputError, Result
 __all__ = ["render", "report_data"]
 
 TOOL_NAME = "emailiac"
+# The version of schemas/report.schema.json this report follows: it changes only when the schema does.
+SCHEMA_VERSION = "1.0"
 
 
 def _where(subject: Provenance, options: ReportOptions) -> dict[str, Any]:
@@ -104,6 +106,7 @@ def _error(error: InputError, options: ReportOptions) -> dict[str, Any]:
 def report_data(result: Result, options: ReportOptions) -> dict[str, Any]:
     summary = summarize(result)
     return {
+        "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": options.tool_version},
         "baseline": result.baseline,
         "sources": list(result.sources),

@@ -73,6 +73,7 @@ def test_schema_accepts_a_fix_object(validator: jsonschema.Draft202012Validator)
 def test_top_level_shape_and_summary() -> None:
     report = _report(full_result())
     assert list(report) == [
+        "schema_version",
         "tool",
         "baseline",
         "sources",
@@ -189,7 +190,7 @@ def test_paths_are_relative_to_base_dir_and_home_is_not_spelled_out() -> None:
 
 def test_output_has_one_key_and_one_list_entry_per_line() -> None:
     out = json_report.render(empty_result(), options())
-    assert out.startswith('{\n  "tool": {"name": "emailiac",')
+    assert out.startswith('{\n  "schema_version": "1.0",\n  "tool": {"name": "emailiac",')
     assert out.endswith("}\n")
     full = json_report.render(full_result(), options())
     lines = full.splitlines()
@@ -197,3 +198,8 @@ def test_output_has_one_key_and_one_list_entry_per_line() -> None:
     # Each finding is one line, so two reports diff finding by finding.
     assert all(line.startswith('    {"rule_id": ') for line in lines[start + 1 : start + 7])
     assert json.loads(full) == json_report.report_data(full_result(), options())
+
+
+def test_schema_version_names_the_schema() -> None:
+    schema = json.loads(resource_path("schemas", "report.schema.json").read_text())
+    assert _report(empty_result())["schema_version"] == schema["properties"]["schema_version"]["const"]
