@@ -23,7 +23,7 @@ app = typer.Typer(
     name="emailiac",
     help="Harden email infrastructure where it is defined (Terraform) and where it runs.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

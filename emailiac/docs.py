@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from emailiac.rules.base import Rule
 
-__all__ = ["explain_text", "rules_markdown"]
+__all__ = ["explain_text", "rule_section", "rules_markdown"]
 
 _FIX_WORDS = {
     "safe": "safe: `emailiac fix --write` applies it",
@@ -44,6 +44,45 @@ def explain_text(rule: Rule) -> str:
     return "\n".join(lines)
 
 
+def rule_section(r: Rule, *, level: int) -> list[str]:
+    """One rule's documentation in Markdown, headed at `level` (2 in the catalogue, 1 on its own page)."""
+    h = "#" * level
+    out = [
+        f"{h} {r.id}",
+        "",
+        f"**{r.title}** · `{r.slug}` · severity {r.severity.label} · family {r.family}",
+        "",
+        f"{h}# What it does",
+        "",
+        r.summary,
+        "",
+        f"{h}# Why is this bad?",
+        "",
+        r.rationale,
+        "",
+        f"{h}# Example",
+        "",
+        "```hcl",
+        r.bad_example.strip(),
+        "```",
+        "",
+        f"{h}# Use instead",
+        "",
+        "```hcl",
+        r.good_example.strip(),
+        "```",
+        "",
+        f"{h}# Fix",
+        "",
+        f"{r.fix_title or '-'} ({_FIX_WORDS.get(r.fix, r.fix)}).",
+    ]
+    if r.controls:
+        out += ["", f"{h}# Controls", "", ", ".join(r.controls)]
+    if r.references:
+        out += ["", f"{h}# References", "", *(f"- {ref}" for ref in r.references)]
+    return out
+
+
 def rules_markdown(rules: Iterable[Rule]) -> str:
     rules = list(rules)
     out = [
@@ -60,40 +99,7 @@ def rules_markdown(rules: Iterable[Rule]) -> str:
             f"{', '.join(_SOURCE_NAMES.get(s, s) for s in r.sources)} | {r.fix} |"
         )
     for r in rules:
-        out += [
-            "",
-            f"## {r.id}",
-            "",
-            f"**{r.title}** · `{r.slug}` · severity {r.severity.label} · family {r.family}",
-            "",
-            "### What it does",
-            "",
-            r.summary,
-            "",
-            "### Why is this bad?",
-            "",
-            r.rationale,
-            "",
-            "### Example",
-            "",
-            "```hcl",
-            r.bad_example.strip(),
-            "```",
-            "",
-            "### Use instead",
-            "",
-            "```hcl",
-            r.good_example.strip(),
-            "```",
-            "",
-            "### Fix",
-            "",
-            f"{r.fix_title or '-'} ({_FIX_WORDS.get(r.fix, r.fix)}).",
-        ]
-        if r.controls:
-            out += ["", "### Controls", "", ", ".join(r.controls)]
-        if r.references:
-            out += ["", "### References", "", *(f"- {ref}" for ref in r.references)]
+        out += ["", *rule_section(r, level=2)]
     return "\n".join(out) + "\n"
 
 
