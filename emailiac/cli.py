@@ -234,18 +234,25 @@ def lint(
         run_key = result_cache.key(paths, chosen, options, os.environ)
     result = result_cache.get(run_key) if result_cache and run_key else None
     if result is None:
-        collected = collect(paths, options)
-        if collected.nothing:
-            for error in collected.errors or [InputError("nothing to lint")]:
-                typer.echo(f"emailiac: error: {error}", err=True)
-            raise typer.Exit(2)
-        result = judge(collected, chosen, options)
-        if with_fixes:
-            from emailiac.fixes.run import attach_fixes
+        from emailiac.progress import phases
 
-            attach_fixes(result, paths, chosen, options, collected)
-        elif result_cache and run_key:
-            result_cache.put(run_key, result)
+        with phases(3 if with_fixes else 2) as progress:
+            progress.phase("reading Terraform")
+            collected = collect(paths, options)
+            if collected.nothing:
+                progress.stop()
+                for error in collected.errors or [InputError("nothing to lint")]:
+                    typer.echo(f"emailiac: error: {error}", err=True)
+                raise typer.Exit(2)
+            progress.phase("judging")
+            result = judge(collected, chosen, options)
+            if with_fixes:
+                from emailiac.fixes.run import attach_fixes
+
+                progress.phase("planning fixes")
+                attach_fixes(result, paths, chosen, options, collected)
+            elif result_cache and run_key:
+                result_cache.put(run_key, result)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if not emit_reports(result, fmt, output, no_color=no_color, verbose=verbose):
