@@ -106,9 +106,11 @@ def _permissions_page() -> str:
 
 def _optional_permissions() -> list[str]:
     """Sections for the other live sources, when their collectors are present."""
+    import importlib
+
     sections: list[str] = []
     try:
-        from emailiac.sources.m365 import calls as m365_calls
+        m365_calls = importlib.import_module("emailiac.sources.m365.calls")
     except ImportError:
         return sections
     listing: Callable[[], Iterable[str]] | None = getattr(m365_calls, "application_permissions", None)
