@@ -135,6 +135,8 @@ def lint(
     if not targets:
         raise EmailiacError("name at least one path to lint")
     collected = collect(targets, options)
+    if collected.nothing:
+        raise EmailiacError(str(collected.errors[0]) if collected.errors else "nothing to lint")
     result = judge(collected, chosen, options)
     if with_fixes:
         from emailiac.fixes.run import attach_fixes

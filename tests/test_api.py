@@ -68,6 +68,8 @@ def test_user_errors_raise() -> None:
         api.load_baseline("no-such-profile")
     with pytest.raises(api.EmailiacError, match="at least one path"):
         api.lint([])
+    with pytest.raises(api.EmailiacError):
+        api.lint([ROOT / "docs"])  # no Terraform there
 
 
 def test_fix_plans_then_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
