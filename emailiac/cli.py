@@ -329,13 +329,14 @@ def baseline_validate(path: Annotated[Path, typer.Argument(help="A baseline YAML
 def _register_commands() -> None:
     """Commands implemented in emailiac.commands (their heavy imports happen inside them)."""
     from emailiac.commands.fix import fix
-    from emailiac.commands.scan import permissions_aws, scan
+    from emailiac.commands.scan import permissions_aws, permissions_m365, scan
 
     app.command("fix")(fix)
     app.command("scan")(scan)
     permissions_app = typer.Typer(help="Print the permissions a live scan needs.", no_args_is_help=True)
     app.add_typer(permissions_app, name="permissions")
     permissions_app.command("aws")(permissions_aws)
+    permissions_app.command("m365")(permissions_m365)
 
 
 _register_commands()

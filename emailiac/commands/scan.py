@@ -1,69 +1,61 @@
-"""`emailiac scan --aws` and `emailiac permissions aws`.
+"""`emailiac scan`: live sources (AWS, Microsoft 365) collected as facts, judged with the same rules and
+baseline as `lint`, and reported with the same reporters, as one report.
 
-The scan collects the live account as facts, judges them with the same rules and baseline as `lint`, and
-reports with the same reporters. Everything heavy (boto3, rich) is imported inside the functions.
+Each source keeps its options and its collection in its own module (`scan_aws`, `scan_m365`); this module
+runs the chosen sources side by side under one deadline (`--timeout`), joins their inventories, lets them
+answer each other (DKIM of Microsoft 365 domains is a DNS question) and reports. Everything heavy (boto3,
+msgraph-sdk, rich) is imported only by the source that needs it.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from emailiac.commands.scan_aws import (
+    AwsOptions,
+    ExternalId,
+    MaxAttempts,
+    Profile,
+    Region,
+    RetryMode,
+    RoleArn,
+    Workers,
+    permissions_aws,
+)
+from emailiac.commands.scan_m365 import (
+    Certificate,
+    ClientId,
+    CloudName,
+    GraphUrl,
+    M365Options,
+    TenantId,
+    permissions_m365,
+)
+
 if TYPE_CHECKING:
     from emailiac.model import Inventory
+    from emailiac.result import InputError
+    from emailiac.sources.deadline import Deadline
 
-__all__ = ["permissions_aws", "scan"]
+__all__ = ["permissions_aws", "permissions_m365", "scan"]
 
 _FORMATS = "text, json, sarif, junit, markdown, github, gitlab, checkstyle"
+# Time a source gets after the deadline to hand over what it has (its unfinished parts are gaps by then).
+_HANDOVER = 5.0
 
 
-class _Bar:
-    """A progress bar on stderr, one step per service and region."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self._progress = Progress(
-            TextColumn("scanning AWS"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.description}"),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self._task: Any = None
-
-    def start(self, total: int) -> None:
-        self._progress.start()
-        self._task = self._progress.add_task("", total=total)
-
-    def advance(self, label: str) -> None:
-        self._progress.update(self._task, advance=1, description=label)
-
-    def stop(self) -> None:
-        self._progress.stop()
-
-
-@contextmanager
-def _progress() -> Iterator[_Bar | None]:
-    """A bar when stderr is a terminal; nothing otherwise (CI logs stay clean)."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    bar = _Bar()
-    try:
-        yield bar
-    finally:
-        bar.stop()
+@dataclass(frozen=True)
+class LiveSource:
+    name: str  # aws | m365 | dns: the inventory's source name
+    label: str  # how messages name it
+    collect: Callable[[Deadline], Inventory]
+    fact_types: Callable[[], tuple[str, ...]]  # what it feeds: all of it is a gap when it never returns
 
 
 def _save(path: Path, inventory: Inventory) -> None:
@@ -77,22 +69,65 @@ def _save(path: Path, inventory: Inventory) -> None:
         _fail(f"{path}: cannot write the inventory: {exc.strerror}")
 
 
+def _collect_all(sources: list[LiveSource], deadline: Deadline) -> tuple[Inventory, list[InputError]]:
+    """Every source side by side; a setup error stops the scan, a source that never returns is all gaps."""
+    from emailiac.cli import _fail
+    from emailiac.model import Gap, Inventory
+    from emailiac.result import InputError
+    from emailiac.sources.aws.errors import AwsSetupError
+    from emailiac.sources.deadline import Deadline, run_until
+    from emailiac.sources.m365.errors import M365SetupError
+
+    handover = Deadline(deadline.seconds + _HANDOVER, deadline.started)
+    jobs = [partial(s.collect, deadline) for s in sources]
+    finished = run_until(handover, jobs, len(sources), "emailiac-scan")
+    merged = Inventory()
+    errors: list[InputError] = []
+    for source, done in zip(sources, finished, strict=True):
+        if done is None:
+            reason = deadline.reason(f"{source.label} (the scan did not return)")
+            part = Inventory(sources={source.name}, gaps=[Gap(t, "", reason) for t in source.fact_types()])
+        else:
+            try:
+                part = done.result()
+            except (AwsSetupError, M365SetupError) as exc:
+                _fail(f"{source.label}: {exc}")
+        if not part.facts and part.gaps:
+            errors.append(InputError(f"{source.label}: nothing could be read: {part.gaps[0].reason}"))
+        merged.extend(part)
+    return merged, errors
+
+
+def _answer_each_other(inventory: Inventory) -> None:
+    """What one source needs from another. DKIM of the tenant's mail domains is in DNS, not in Graph: without
+    DNS data for them in this run, those checks are gaps that name the domain."""
+    if "m365" in inventory.sources:
+        from emailiac.sources.m365.dkim import unseen_selectors
+
+        inventory.gaps.extend(unseen_selectors(inventory))
+
+
 def scan(
     aws: Annotated[bool, typer.Option("--aws", help="Scan the live AWS account (boto3 credentials).")] = False,
-    region: Annotated[
-        list[str],
-        typer.Option("--region", "-r", metavar="REGION", help="Region to scan, repeatable (default: all enabled)."),
-    ] = [],  # noqa: B006 - typer reads the default
-    profile: Annotated[str | None, typer.Option(metavar="NAME", help="AWS profile (shared config files).")] = None,
-    role_arn: Annotated[str | None, typer.Option(metavar="ARN", help="Assume this role for the scan.")] = None,
-    external_id: Annotated[
-        str | None, typer.Option(metavar="ID", help="External ID the role's trust policy asks for.")
-    ] = None,
-    retry_mode: Annotated[
-        str, typer.Option(metavar="MODE", help="botocore retry mode: standard or adaptive (client-side rate limit).")
-    ] = "standard",
-    max_attempts: Annotated[int, typer.Option(min=1, metavar="N", help="Attempts per call, retries included.")] = 5,
-    workers: Annotated[int, typer.Option(min=1, metavar="N", help="Services and regions scanned at once.")] = 8,
+    m365: Annotated[bool, typer.Option("--m365", help="Scan the live Microsoft 365 tenant (Microsoft Graph).")] = False,
+    region: Region = [],  # noqa: B006 - typer reads the default
+    profile: Profile = None,
+    role_arn: RoleArn = None,
+    external_id: ExternalId = None,
+    retry_mode: RetryMode = "standard",
+    max_attempts: MaxAttempts = 5,
+    workers: Workers = 8,
+    tenant_id: TenantId = None,
+    client_id: ClientId = None,
+    certificate: Certificate = None,
+    cloud: CloudName = "global",
+    graph_url: GraphUrl = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            min=1, metavar="SECONDS", help="Deadline of the whole scan; what is not read by then is not assessed."
+        ),
+    ] = 300.0,
     save_inventory: Annotated[
         Path | None, typer.Option(metavar="FILE", help="Also write the collected facts as JSON (for `emailiac lint`).")
     ] = None,
@@ -120,19 +155,29 @@ def scan(
         typer.Option(metavar="FILE", help="Configuration file (default: .emailiac.yaml or pyproject.toml)."),
     ] = None,
 ) -> None:
-    """Scan live infrastructure (AWS) and judge it against a baseline."""
+    """Scan live infrastructure (AWS, Microsoft 365) and judge it against a baseline."""
     from emailiac.cli import _fail, _load_baseline, _load_config, _severity, emit_reports
+    from emailiac.commands.scan_aws import aws_fact_types, check_aws, collect_aws
+    from emailiac.commands.scan_m365 import check_m365, collect_m365, m365_fact_types
     from emailiac.engine import evaluate
     from emailiac.rules import rule_by_id
+    from emailiac.sources.deadline import Deadline
 
-    if not aws:
-        _fail("name what to scan: --aws")
-    if importlib.util.find_spec("boto3") is None:
-        _fail("scanning AWS needs boto3: pip install 'emailiac[aws]'")
-    if external_id and not role_arn:
-        _fail("--external-id needs --role-arn")
-    if retry_mode not in ("standard", "adaptive"):
-        _fail(f"--retry-mode {retry_mode!r}: choose standard or adaptive")
+    if not (aws or m365):
+        _fail("name what to scan: --aws, --m365")
+    sources: list[LiveSource] = []
+    if aws:
+        aws_options = AwsOptions(tuple(region), profile, role_arn, external_id, retry_mode, max_attempts, workers)
+        problem = check_aws(aws_options)
+        if problem:
+            _fail(problem)
+        sources.append(LiveSource("aws", "AWS", lambda d: collect_aws(aws_options, d), aws_fact_types))
+    if m365:
+        m365_options = M365Options(tenant_id, client_id, certificate, cloud, graph_url)
+        problem = check_m365(m365_options)
+        if problem:
+            _fail(problem)
+        sources.append(LiveSource("m365", "Microsoft 365", lambda d: collect_m365(m365_options, d), m365_fact_types))
     cfg = _load_config(config)
     for rule_id in [*select, *skip, *cfg.select, *cfg.skip]:
         if rule_by_id(rule_id) is None:
@@ -140,30 +185,12 @@ def scan(
     chosen = _load_baseline(baseline or cfg.baseline)
     threshold = _severity(fail_on or cfg.fail_on)
 
-    from emailiac.sources.aws.collector import collect
-    from emailiac.sources.aws.errors import AwsSetupError
-    from emailiac.sources.aws.session import Reach, open_session
-
-    reach = Reach(
-        profile=profile, role_arn=role_arn, external_id=external_id, retry_mode=retry_mode, max_attempts=max_attempts
-    )
-    try:
-        session = open_session(reach)
-        with _progress() as bar:
-            inventory = collect(session, region, workers=workers, progress=bar)
-    except AwsSetupError as exc:
-        _fail(str(exc))
+    inventory, errors = _collect_all(sources, Deadline(timeout))
+    _answer_each_other(inventory)
     if save_inventory is not None:
         _save(save_inventory, inventory)
-    result = evaluate(inventory, chosen, only=tuple(select or cfg.select), skip=(*cfg.skip, *skip))
+    result = evaluate(inventory, chosen, only=tuple(select or cfg.select), skip=(*cfg.skip, *skip), errors=errors)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     emit_reports(result, fmt, output, no_color=no_color, verbose=verbose)
     raise typer.Exit(result.exit_code(threshold, allow_partial or cfg.allow_partial))
-
-
-def permissions_aws() -> None:
-    """Print the least-privilege, read-only IAM policy that `scan --aws` needs."""
-    from emailiac.sources.aws.calls import permissions_policy
-
-    typer.echo(json.dumps(permissions_policy(), indent=2))

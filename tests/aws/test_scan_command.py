@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from emailiac.cli import app as emailiac_app
-from emailiac.commands import scan as scan_module
+from emailiac.commands import scan_aws as scan_module
 from emailiac.rules import ALL_RULES
 from tests.aws.support import ROOT, cli
 

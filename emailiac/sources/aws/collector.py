@@ -9,7 +9,6 @@ is missing. What could not be read is a gap, and the rules that need it are not 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import partial
 from typing import Protocol
@@ -20,6 +19,7 @@ from emailiac.sources.aws.calls import CALLS, fact_types
 from emailiac.sources.aws.errors import AwsSetupError, CallFailed
 from emailiac.sources.aws.session import AwsSession
 from emailiac.sources.aws.unit import GLOBAL, Unit
+from emailiac.sources.deadline import Deadline, run_until
 
 __all__ = ["Progress", "collect", "enabled_regions"]
 
@@ -71,7 +71,11 @@ def enabled_regions(session: AwsSession) -> tuple[list[str], list[Gap]]:
     return sorted(str(r["RegionName"]) for r in regions if r.get("RegionName")), []
 
 
-def _run(session: AwsSession, work: _Work) -> Unit:
+def _feeds(service: str) -> list[str]:
+    return sorted({t for c in CALLS if c.service == service for t in c.feeds})
+
+
+def _run(session: AwsSession, work: _Work, progress: Progress | None) -> Unit:
     unit = Unit(session, work.service, work.region)
     try:
         for step in work.steps:
@@ -79,10 +83,19 @@ def _run(session: AwsSession, work: _Work) -> Unit:
     except AwsSetupError:
         raise
     except Exception as exc:  # a response of a shape not foreseen: the unit's facts are not to be trusted
-        feeds = sorted({t for c in CALLS if c.service == work.service for t in c.feeds})
         reason = f"{type(exc).__name__}: reading {work.service} in {work.region} failed ({exc})"
         unit.facts.clear()
-        unit.gaps = [Gap(t, unit.scope, reason) for t in feeds]
+        unit.gaps = [Gap(t, unit.scope, reason) for t in _feeds(work.service)]
+    if progress is not None:
+        progress.advance(unit.label)
+    return unit
+
+
+def _unfinished(session: AwsSession, work: _Work, deadline: Deadline) -> Unit:
+    """The unit of work the deadline cut short: everything it feeds is a gap."""
+    unit = Unit(session, work.service, work.region)
+    reason = deadline.reason(f"{work.service} in {work.region}")
+    unit.gaps = [Gap(t, unit.scope, reason) for t in _feeds(work.service)]
     return unit
 
 
@@ -105,8 +118,11 @@ def collect(
     *,
     workers: int = DEFAULT_WORKERS,
     progress: Progress | None = None,
+    deadline: Deadline | None = None,
 ) -> Inventory:
-    """Scan `regions` (default: every region enabled for the account) and the global services."""
+    """Scan `regions` (default: every region enabled for the account) and the global services; what is not
+    read before `deadline` is a gap."""
+    deadline = deadline or session.deadline
     inventory = Inventory(sources={"aws"}, authoritative={"aws_account"})
     chosen = sorted(dict.fromkeys(regions))
     if not chosen:
@@ -115,18 +131,13 @@ def collect(
     work = _plan(session, chosen)
     if progress is not None:
         progress.start(len(work))
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="emailiac-aws") as pool:
-        futures = [pool.submit(_run, session, w) for w in work]
-        try:
-            for future in as_completed(futures):
-                unit = future.result()
-                if progress is not None:
-                    progress.advance(unit.label)
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-    for unit in (f.result() for f in futures):  # plan order, whatever the finishing order: deterministic
+    jobs = [partial(_run, session, w, progress) for w in work]
+    finished = run_until(deadline, jobs, workers, "emailiac-aws")
+    units = [
+        _unfinished(session, w, deadline) if done is None else done.result()
+        for w, done in zip(work, finished, strict=True)
+    ]
+    for unit in units:  # plan order, whatever the finishing order: deterministic
         inventory.facts.extend(unit.facts)
         inventory.gaps.extend(g for g in unit.gaps if g not in inventory.gaps)
         inventory.notes.extend(unit.notes)

@@ -143,9 +143,7 @@ def _unread_identity(unit: Unit, name: str, kind: str, failure: CallFailed) -> N
     if kind != "domain":
         return
     why = Unknown(failure.reason)
-    unit.facts.append(
-        SesDkim(prov, name, enabled=why, status=why, key_length=why, next_key_length=why, tokens=None)
-    )
+    unit.facts.append(SesDkim(prov, name, enabled=why, status=why, key_length=why, next_key_length=why, tokens=None))
     mail_from_prov = live_prov(unit.region, "ses", "identity", f"{name}/mail-from", import_id=name)
     unit.facts.append(SesMailFrom(mail_from_prov, name, domain=why, behavior_on_mx_failure=why))
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from emailiac import __version__
 from emailiac.sources.aws.errors import AwsSetupError
+from emailiac.sources.deadline import Deadline
 
 __all__ = ["RETRY_MODES", "AwsSession", "ClientWrap", "Reach", "open_session"]
 
@@ -35,15 +36,20 @@ class Reach:
     region: str | None = None  # home region: global services, region discovery (default: the profile's)
     retry_mode: str = "standard"
     max_attempts: int = 5  # per call, the first try included
+    connect_timeout: float = 10.0  # seconds, per connection attempt
+    read_timeout: float = 60.0  # seconds of silence on an open connection
 
 
 class AwsSession:
     """One boto3 session and the clients made from it."""
 
-    def __init__(self, boto_session: Any, config: Any, wrap: ClientWrap | None = None) -> None:
+    def __init__(
+        self, boto_session: Any, config: Any, wrap: ClientWrap | None = None, deadline: Deadline | None = None
+    ) -> None:
         self.boto = boto_session
         self.config = config
         self.wrap = wrap
+        self.deadline = deadline or Deadline()  # no call starts after it
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str], Any] = {}
 
@@ -89,8 +95,8 @@ def _config(reach: Reach) -> Any:
         # `total_max_attempts` counts the first try; botocore's `max_attempts` here would count retries only.
         retries={"mode": reach.retry_mode, "total_max_attempts": reach.max_attempts},
         user_agent_extra=f"emailiac/{__version__}",
-        connect_timeout=10,
-        read_timeout=60,
+        connect_timeout=reach.connect_timeout,
+        read_timeout=reach.read_timeout,
     )
 
 
@@ -120,7 +126,9 @@ def _assume_role(base: Any, reach: Reach, config: Any) -> Any:
     )
 
 
-def open_session(reach: Reach, *, wrap: ClientWrap | None = None, base: Any = None) -> AwsSession:
+def open_session(
+    reach: Reach, *, wrap: ClientWrap | None = None, base: Any = None, deadline: Deadline | None = None
+) -> AwsSession:
     """A session for `reach`. `base` (a boto3.Session) replaces the one built from the profile."""
     import boto3
     from botocore.exceptions import ProfileNotFound
@@ -132,4 +140,4 @@ def open_session(reach: Reach, *, wrap: ClientWrap | None = None, base: Any = No
         except ProfileNotFound as exc:
             raise AwsSetupError(f"AWS profile {reach.profile!r} is not configured") from exc
     boto_session = _assume_role(base, reach, config) if reach.role_arn else base
-    return AwsSession(boto_session, config, wrap)
+    return AwsSession(boto_session, config, wrap, deadline)

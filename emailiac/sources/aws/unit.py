@@ -60,8 +60,15 @@ class Unit:
     def _fail(self, call: Call, error: Exception) -> CallFailed:
         return classify(error, call, self.client_region, self.session.home_region)
 
-    def call(self, operation: str, **params: Any) -> dict[str, Any]:
+    def _lookup(self, operation: str) -> Call:
         call = lookup(self.service, operation)
+        deadline = self.session.deadline
+        if deadline.expired:
+            raise CallFailed(call, "error", deadline.reason(f"{call.action} in {self.region}"))
+        return call
+
+    def call(self, operation: str, **params: Any) -> dict[str, Any]:
+        call = self._lookup(operation)
         try:
             response: dict[str, Any] = getattr(self._client(call), call.method)(**params)
         except Exception as exc:
@@ -70,7 +77,7 @@ class Unit:
 
     def pages(self, operation: str, **params: Any) -> Iterator[dict[str, Any]]:
         """Each page of a paginated call: botocore's paginator where there is one, else NextToken."""
-        call = lookup(self.service, operation)
+        call = self._lookup(operation)
         client = self._client(call)
         try:
             if client.can_paginate(call.method):
