@@ -4,11 +4,13 @@
 Every record becomes one `DnsRecord` with a fully qualified name (see dns_names) and its values in one
 spelling: TXT values joined with their character-strings kept (see dns_values), MX as `<preference> <host>`,
 CNAME targets as host names. Route 53 alias records carry no record data and are left out. Zone data sources
-name records but make no `DnsZone`: a zone only read here is not declared here.
+name records but make no `DnsZone`: a zone only read here is not declared here. ACM certificate validation
+records, whose names are known only after apply, are CNAMEs named `_<hash>.<zone>`: never a mail name.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,7 +49,7 @@ def _ttl(value: Any) -> int | Unknown | None:
 
 
 def _zone_key(zone: ZoneInfo | None) -> str | None:
-    return zone.resource.address if zone is not None and zone.declared else None
+    return zone.resource.address if zone is not None and zone.declared and zone.resource is not None else None
 
 
 def _one(item: str | Unknown, rtype: str, txt: TxtParser) -> tuple[str | Unknown, tuple[str, ...]]:
@@ -78,7 +80,27 @@ def _values(raw: Any, rtype: str, txt: TxtParser, where: str) -> tuple[Values, S
 def _record(
     res: TfResource, name: str | Unknown, rtype: str, values: Values, zone: ZoneInfo | None, strings: Strings
 ) -> DnsRecord:
+    if isinstance(name, Unknown) and rtype in ("CNAME", "?") and _validates_certificate(name):
+        name, rtype = _validation_name(name, zone), "CNAME"
     return DnsRecord(res.prov, name, rtype, values, _zone_key(zone), strings, _ttl(res.body.get("ttl")))
+
+
+# The DNS validation records of an ACM certificate: ACM names them `_<hash>.<domain>` and makes them CNAMEs.
+_CERTIFICATE_VALIDATION = re.compile(r"(?:^|\.)aws_acm_certificate\.[^.]+(?:\[[^\]]*\])?\.domain_validation_options\b")
+
+
+def _validates_certificate(name: Unknown) -> bool:
+    """A record name taken from an ACM certificate's validation options (known only after apply)."""
+    return any(_CERTIFICATE_VALIDATION.search(ref) for ref in name.refs)
+
+
+def _validation_name(name: Unknown, zone: ZoneInfo | None) -> Unknown:
+    """What is known of a validation record's name: a `_<hash>` label, then a name in its zone. It is never a
+    mail name (`_dmarc.`, `_mta-sts.`, `_smtp._tls.`: ACM's label is a hash), so it hides no absence."""
+    suffix = f".{zone.name}" if zone is not None and isinstance(zone.name, str) else ""
+    return Unknown(
+        f"{name.reason}; an ACM validation record (`_<hash>{suffix or '.<domain>'}`)", name.refs, f"_*{suffix}"
+    )
 
 
 # ---------------------------------------------------------------- zones

@@ -10,7 +10,9 @@ Each provider reads a record's `name` against its zone differently:
 A record's zone is the zone resource its zone argument refers to (`aws_route53_zone.main.zone_id`), or, where
 the argument is the zone's own name (`zone_name`, `managed_zone`), the zone declared with that name. A zone
 read through a data source names records but is not *declared* here, so it does not make the configuration
-authoritative for the domain.
+authoritative for the domain, unless the data source reads a zone declared here (its `zone_id` refers to
+it). An Azure `zone_name` literal names the zone even when it is declared elsewhere. A relative name whose
+zone is not found keeps what is known (`www` is `www.*`), so it cannot stand for `_dmarc.example`.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ _TLD = re.compile(r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})")
 
 @dataclass(frozen=True)
 class ZoneInfo:
-    resource: TfResource
+    resource: TfResource | None  # None: a zone named by a literal (Azure `zone_name`) and not declared here
     name: str | Unknown
     declared: bool  # a managed zone resource, not a data source
 
@@ -88,6 +90,22 @@ def _by_literal(res: TfResource, index: ResourceIndex, zone_type: str, literal: 
     return found[0] if len(found) == 1 else None
 
 
+def _declared_for(data: TfResource, index: ResourceIndex) -> TfResource | None:
+    """The managed zone a zone data source reads, when it says which: its `zone_id` (or `name`) refers to a
+    zone declared here, or its known name is that of the one zone of its type declared in its module."""
+    for attr in ("zone_id", "name", "zone", "dns_name"):
+        target = referenced_resource(data.body.get(attr), data, index)
+        if target is not None and target.type == data.type and target.mode == "managed":
+            return target
+    name = zone_name(data)
+    if not isinstance(name, str):
+        return None
+    same = [
+        z for z in index.of_type(data.type) if z.mode == "managed" and z.module == data.module and zone_name(z) == name
+    ]
+    return same[0] if len(same) == 1 else None
+
+
 def record_zone(res: TfResource, index: ResourceIndex, attr: str, zone_type: str) -> ZoneInfo | None:
     """The zone `res` is published in, from its zone argument `attr`; None when it cannot be told."""
     value = res.body.get(attr)
@@ -95,8 +113,17 @@ def record_zone(res: TfResource, index: ResourceIndex, attr: str, zone_type: str
     if target is None and isinstance(value, str) and zone_type in _NAMED_BY_ATTRIBUTE:
         # Azure's `zone_name` and Cloud DNS's `managed_zone` hold the zone resource's `name`.
         target = _by_literal(res, index, zone_type, value, "name")
+        if target is None and zone_type == "azurerm_dns_zone":
+            # Azure's `zone_name` is the zone's DNS name: the record's name is known even when the zone is
+            # declared elsewhere (the configuration is then not authoritative for it).
+            name = normalise(value, attr)
+            return ZoneInfo(None, name, False) if isinstance(name, str) and name else None
     if target is None or target.type != zone_type:
         return None
+    if target.mode == "data":
+        declared = _declared_for(target, index)
+        if declared is not None:
+            return ZoneInfo(declared, zone_name(declared), True)
     return ZoneInfo(target, zone_name(target), target.mode == "managed")
 
 
@@ -154,9 +181,12 @@ def qualify(raw: Any, zone: ZoneInfo | None, style: str, where: str = "name") ->
         # A trailing dot marks a fully qualified name for every provider.
         return _with(unknown, name.rstrip("."))
     if zone is None:
+        # Relative to a zone not found here: still, only names ending in this one may be meant (`_dmarc` is
+        # `_dmarc.<some zone>`, never `mail.example`).
+        pattern = name if name.endswith("*") else ("*" if name in ("", "@") else f"{name}.*")
         if unknown is not None:
-            return Unknown(unknown.reason, unknown.refs)
-        return Unknown(f"{where} {name!r} is relative and its zone is not found in this configuration")
+            return Unknown(unknown.reason, unknown.refs, pattern)
+        return Unknown(f"{where} {name!r} is relative and its zone is not found in this configuration", (), pattern)
     if isinstance(zone.name, Unknown):
         reason = f"the zone name is not known ({zone.name.reason})"
         refs = (unknown.refs if unknown is not None else ()) + zone.name.refs
