@@ -22,7 +22,8 @@ from emailiac.model import (
     SesMailFrom,
     Unknown,
 )
-from emailiac.sources.terraform.adapters.coerce import as_bool, as_json, as_str, as_str_list
+from emailiac.sources.terraform.adapters.coerce import as_bool, as_str, as_str_list
+from emailiac.sources.terraform.adapters.policy_document import policy_document
 from emailiac.sources.terraform.adapters.references import resolved_str
 from emailiac.sources.terraform.adapters.types import Adapter
 from emailiac.sources.terraform.resource import Body, ResourceIndex, TfResource
@@ -130,12 +131,11 @@ def _mail_from(identity_attr: str) -> Adapter:
 def _identity_policy(identity_attr: str, name_attr: str) -> Adapter:
     def adapt(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
         name = as_str(res.body.get(name_attr), name_attr)
-        document = as_json(res.body.get("policy"), "policy")
         yield SesIdentityPolicy(
             prov=res.prov,
             identity=_identity(res.body.get(identity_attr), res, index, identity_attr),
             name=Unknown(f"{name_attr} is not set") if name is None else name,
-            document=Unknown("policy is not set") if document is None else document,
+            document=policy_document(res.body.get("policy"), res, index),
         )
 
     return adapt
