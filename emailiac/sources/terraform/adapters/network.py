@@ -343,8 +343,50 @@ def _guardduty_detector(res: TfResource, index: ResourceIndex) -> Iterator[Fact]
     )
 
 
+# ---------------------------------------------------------------- Hetzner Cloud
+
+
+def _hcloud_firewall(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
+    """`rule` blocks: direction `in`/`out`, `port` a port, a range or `any`, peers in `source_ips` (in) or
+    `destination_ips` (out); every rule allows."""
+    for i, block in enumerate(res.body.blocks_of("rule")):
+        direction_text = as_str(block.get("direction"), "direction")
+        direction = "egress" if direction_text == "out" else "ingress"
+        protocol = _protocol(block.get("protocol"))
+        port = as_str(block.get("port"), "port")
+        ports: Ports | Unknown
+        if protocol == "all" or (isinstance(port, str) and port.strip().lower() == "any"):
+            ports = _ALL_PORTS
+        elif isinstance(protocol, str) and protocol not in ("tcp", "udp"):
+            ports = ()  # icmp, gre, esp: no ports
+        elif port is None:
+            ports = Unknown("port is not set")
+        else:
+            ports = _port_list([port], "port")
+        peers = "destination_ips" if direction == "egress" else "source_ips"
+        rule = FirewallRule(
+            prov=_block_prov(res, block),
+            group=res.address,
+            direction=direction,
+            action="allow",
+            protocol=protocol,
+            ports=ports,
+            sources=_list(block.get(peers), peers),
+            description=as_str(block.get("description"), "description"),
+            rule_key=f"rule[{i}]",
+        )
+        yield _undecided(rule, "direction", direction_text) if isinstance(direction_text, Unknown) else rule
+    pending = res.body.unknown_blocks("rule")
+    if pending is not None:
+        yield _unexpanded(res, res.address, "rule", pending)
+
+
 ADAPTERS: dict[str, Adapter] = {
     "aws_security_group": _aws_security_group,
+    # The VPC's default group takes the same inline rules; whatever they allow applies to every instance
+    # launched without a group.
+    "aws_default_security_group": _aws_security_group,
+    "hcloud_firewall": _hcloud_firewall,
     "aws_security_group_rule": _aws_security_group_rule,
     "aws_vpc_security_group_ingress_rule": _aws_vpc_rule("ingress"),
     "aws_vpc_security_group_egress_rule": _aws_vpc_rule("egress"),
