@@ -30,7 +30,7 @@ app = typer.Typer(
 baseline_app = typer.Typer(help="Show and validate baselines.", no_args_is_help=True)
 app.add_typer(baseline_app, name="baseline")
 
-FORMATS = ("text", "json", "sarif", "junit", "markdown", "github", "gitlab", "checkstyle")
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "github", "gitlab", "checkstyle", "html")
 
 
 class UsageError(Exception):
@@ -328,9 +328,13 @@ def baseline_validate(path: Annotated[Path, typer.Argument(help="A baseline YAML
 
 def _register_commands() -> None:
     """Commands implemented in emailiac.commands (their heavy imports happen inside them)."""
+    from emailiac.commands.diff import diff
+    from emailiac.commands.drift import drift
     from emailiac.commands.fix import fix
     from emailiac.commands.scan import permissions_aws, permissions_m365, scan
 
+    app.command("drift")(drift)
+    app.command("diff")(diff)
     app.command("fix")(fix)
     app.command("scan")(scan)
     permissions_app = typer.Typer(help="Print the permissions a live scan needs.", no_args_is_help=True)

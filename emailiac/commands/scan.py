@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = ["permissions_aws", "permissions_m365", "scan"]
 
-_FORMATS = "text, json, sarif, junit, markdown, github, gitlab, checkstyle"
+_FORMATS = "text, json, sarif, junit, markdown, github, gitlab, checkstyle, html"
 # Time a source gets after the deadline to hand over what it has (its unfinished parts are gaps by then).
 _HANDOVER = 5.0
 

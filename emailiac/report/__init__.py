@@ -7,13 +7,37 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from emailiac.report import checkstyle, github, gitlab, json_report, junit, markdown, sarif, text
+from emailiac.drift.model import DriftReport
+from emailiac.report import (
+    checkstyle,
+    drift_json,
+    drift_markdown,
+    drift_text,
+    github,
+    gitlab,
+    html,
+    json_report,
+    junit,
+    markdown,
+    sarif,
+    text,
+)
 from emailiac.report.options import ReportOptions, rules_by_id
 from emailiac.result import Result
 
-__all__ = ["FORMATS", "REPORTERS", "ReportOptions", "Reporter", "render", "rules_by_id"]
+__all__ = [
+    "DRIFT_REPORTERS",
+    "FORMATS",
+    "REPORTERS",
+    "DriftReporter",
+    "ReportOptions",
+    "Reporter",
+    "render",
+    "rules_by_id",
+]
 
 Reporter = Callable[[Result, ReportOptions], str]
+DriftReporter = Callable[[DriftReport, ReportOptions], str]
 
 REPORTERS: dict[str, Reporter] = {
     "text": text.render,
@@ -24,7 +48,15 @@ REPORTERS: dict[str, Reporter] = {
     "github": github.render,
     "gitlab": gitlab.render,
     "checkstyle": checkstyle.render,
-    # "html": the drift report's HTML view joins here (report/html.py) when drift lands.
+    "html": html.render,
+}
+
+# `emailiac drift` reports: the same HTML page renderer, with drift entries and coverage.
+DRIFT_REPORTERS: dict[str, DriftReporter] = {
+    "text": drift_text.render,
+    "json": drift_json.render,
+    "markdown": drift_markdown.render,
+    "html": html.render_drift,
 }
 
 FORMATS: tuple[str, ...] = tuple(REPORTERS)

@@ -14,7 +14,7 @@ from emailiac.report.common import call_location, display_path, summarize
 from emailiac.report.options import ReportOptions
 from emailiac.result import Evaluation, Finding, InputError, Result
 
-__all__ = ["render", "report_data"]
+__all__ = ["layout", "render", "report_data"]
 
 TOOL_NAME = "emailiac"
 # The version of schemas/report.schema.json this report follows: it changes only when the schema does.
@@ -135,9 +135,12 @@ def _dump(value: Any) -> str:
 
 
 def render(result: Result, options: ReportOptions) -> str:
+    return layout(report_data(result, options))
+
+
+def layout(data: dict[str, Any]) -> str:
     """Top-level keys on their own lines and one list entry per line: readable, diffs line by line, and
     written by the C encoder (indent= would use the pure-Python one, ten times slower on big reports)."""
-    data = report_data(result, options)
     lines = ["{"]
     keys = list(data)
     for i, key in enumerate(keys):

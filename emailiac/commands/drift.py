@@ -1,0 +1,180 @@
+"""`emailiac drift`: what Terraform declares against what runs, with the rule verdicts of both sides.
+
+The live side is a live scan (`--aws`; `--m365` and `--dns` when those collectors are present) or one or
+more saved inventories (`--live inventory.json`, from `scan --save-inventory`), so drift runs offline
+too. A state file (`terraform show -json` of the state) pairs objects by their IDs; without one they pair
+by natural keys.
+
+Exit codes: 0 nothing drifted; 1 something is changed, unmanaged or missing; 2 an input could not be read.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from emailiac.drift.state import StateIds
+    from emailiac.model import Inventory
+
+__all__ = ["drift"]
+
+_FORMATS = "text, json, markdown, html"
+
+
+def _read_live(paths: list[Path]) -> Inventory:
+    from emailiac.cli import _fail
+    from emailiac.inventory_io import InventoryFormatError, read_inventory
+    from emailiac.model import Inventory
+
+    inventory = Inventory()
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"{path}: cannot read the inventory: {getattr(exc, 'strerror', None) or exc}")
+        try:
+            inventory.extend(read_inventory(text))
+        except InventoryFormatError as exc:
+            _fail(f"{path}: {exc}")
+        except RecursionError:
+            _fail(f"{path}: JSON nested too deeply")
+    return inventory
+
+
+def _read_state(path: Path) -> StateIds:
+    from emailiac.cli import _fail
+    from emailiac.drift.state import StateFormatError, read_state
+
+    try:
+        return read_state(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"{path}: cannot read the state: {getattr(exc, 'strerror', None) or exc}")
+    except StateFormatError as exc:
+        _fail(f"{path}: {exc}")
+
+
+def _scan_aws(regions: list[str], profile: str | None) -> Inventory:
+    from emailiac.cli import _fail
+
+    if importlib.util.find_spec("boto3") is None:
+        _fail("scanning AWS needs boto3: pip install 'emailiac[aws]'")
+    from emailiac.sources.aws.collector import collect
+    from emailiac.sources.aws.errors import AwsSetupError
+    from emailiac.sources.aws.session import Reach, open_session
+
+    try:
+        return collect(open_session(Reach(profile=profile)), regions)
+    except AwsSetupError as exc:
+        _fail(str(exc))
+
+
+def _write(text: str, target: Path | None) -> None:
+    from emailiac.atomic import write_atomic
+    from emailiac.cli import _fail
+
+    if target is None:
+        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+        return
+    try:
+        write_atomic(target, text)
+    except OSError as exc:
+        _fail(f"{target}: cannot write report: {exc.strerror}")
+
+
+def drift(
+    paths: Annotated[list[Path], typer.Argument(metavar="TERRAFORM_PATH", help="Terraform directories or files.")],
+    live: Annotated[
+        list[Path],
+        typer.Option("--live", metavar="FILE", help="A saved inventory (scan --save-inventory), repeatable."),
+    ] = [],  # noqa: B006 - typer reads the default
+    aws: Annotated[bool, typer.Option("--aws", help="Scan the live AWS account now (boto3 credentials).")] = False,
+    m365: Annotated[bool, typer.Option("--m365", help="Scan the Microsoft 365 tenant now.")] = False,
+    dns: Annotated[bool, typer.Option("--dns", help="Look the declared names up in public DNS now.")] = False,
+    region: Annotated[
+        list[str], typer.Option("--region", "-r", metavar="REGION", help="AWS region, repeatable (default: all).")
+    ] = [],  # noqa: B006
+    profile: Annotated[str | None, typer.Option(metavar="NAME", help="AWS profile.")] = None,
+    state: Annotated[
+        Path | None, typer.Option("--state", metavar="FILE", help="`terraform show -json` of the state: exact IDs.")
+    ] = None,
+    save_inventory: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Also write what the live scan saw (for --live later).")
+    ] = None,
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", "-b", metavar="NAME|FILE", help="default, scuba, hipaa or a YAML file.")
+    ] = None,
+    fmt: Annotated[
+        list[str], typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format, repeatable: {_FORMATS}.")
+    ] = [],  # noqa: B006
+    output: Annotated[
+        list[Path],
+        typer.Option("--output", "-o", metavar="FILE", help="Write the matching --format to this file (atomically)."),
+    ] = [],  # noqa: B006
+    var_file: Annotated[
+        list[Path], typer.Option("--var-file", metavar="FILE", help="A .tfvars file, repeatable.")
+    ] = [],  # noqa: B006
+    var: Annotated[list[str], typer.Option("--var", metavar="NAME=VALUE", help="NAME=VALUE, repeatable.")] = [],  # noqa: B006
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also list what agrees, and what was not compared.")
+    ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Configuration file (default: .emailiac.yaml or pyproject.toml)."),
+    ] = None,
+) -> None:
+    """Compare what Terraform declares with what runs: managed, changed, unmanaged, missing."""
+    from emailiac import __version__
+    from emailiac.cli import _fail, _load_baseline, _load_config, _parse_vars
+    from emailiac.lint import LintOptions
+    from emailiac.report import DRIFT_REPORTERS, ReportOptions
+
+    formats = fmt or ["text"]
+    for name in formats:
+        if name not in DRIFT_REPORTERS:
+            _fail(f"unknown format {name!r} for drift (choose from {', '.join(DRIFT_REPORTERS)})")
+    if len(output) > len(formats):
+        _fail("more --output files than --format options")
+    unavailable = [flag for flag, wanted in (("--m365", m365), ("--dns", dns)) if wanted]
+    if unavailable:
+        _fail(f"{' and '.join(unavailable)}: no live collector in this version; scan and pass --live FILE")
+    if not (live or aws):
+        _fail("name the live side: --live inventory.json (from scan --save-inventory) or --aws")
+    cfg = _load_config(config, paths)
+    chosen = _load_baseline(baseline or cfg.baseline)
+    inventory = _read_live(live)
+    if aws:
+        inventory.extend(_scan_aws(region, profile))
+    if save_inventory is not None:
+        from emailiac.inventory_io import dump_inventory
+
+        _write(dump_inventory(inventory), save_inventory)
+    ids = _read_state(state) if state is not None else None
+    options = LintOptions(
+        var_files=tuple([*map(Path, cfg.var_files), *var_file]),
+        cli_vars=_parse_vars(var),
+        exclude=tuple(cfg.exclude),
+        skip=tuple(cfg.skip),
+        jobs=1,
+    )
+    from emailiac.drift.run import drift as run_drift
+
+    report = run_drift(paths, inventory, chosen, options, state=ids, state_file=str(state) if state else None)
+    for warning in (*report.declared.warnings, *report.live.warnings):
+        typer.echo(f"warning: {warning}", err=True)
+    for error in (*report.declared.errors, *report.live.errors):
+        typer.echo(f"error: {error}", err=True)
+    report_options = ReportOptions(
+        tool_version=__version__,
+        show_passes=verbose,
+        show_not_assessed=verbose,
+        base_dir=Path.cwd(),
+        home_dir=Path.home(),
+    )
+    for i, name in enumerate(formats):
+        _write(DRIFT_REPORTERS[name](report, report_options), output[i] if i < len(output) else None)
+    raise typer.Exit(report.exit_code())
