@@ -60,16 +60,38 @@ def _finding_row(finding: Finding, options: ReportOptions) -> Row:
 
 
 def _value(value: Any) -> str:
-    return escape(json.dumps(value, ensure_ascii=False))
+    return json.dumps(value, ensure_ascii=False)
 
 
-def _verdicts(label: str, verdicts: dict[str, str]) -> str:
-    if not verdicts:
-        return ""
-    chips = "".join(
-        f'<span class="v v-{escape(s)}">{escape(r)} {escape(s.replace("_", " "))}</span>' for r, s in verdicts.items()
-    )
-    return f'<div><span class="muted">{escape(label)}</span> {chips}</div>'
+def _marked(text: str, other: str) -> str:
+    """`text` with the part that differs from `other` marked (common start and end left plain)."""
+    start = 0
+    while start < min(len(text), len(other)) and text[start] == other[start]:
+        start += 1
+    end = 0
+    while end < min(len(text), len(other)) - start and text[-1 - end] == other[-1 - end]:
+        end += 1
+    middle = text[start : len(text) - end]
+    return escape(text[:start]) + (f"<mark>{escape(middle)}</mark>" if middle else "") + escape(text[len(text) - end :])
+
+
+def _verdicts(item: DriftItem) -> str:
+    """Rules whose verdict differs between the sides, or that fail, as `RULE declared -> live`; the rest
+    summarised in one line."""
+    chips = []
+    same = 0
+    for rule in sorted(set(item.declared_verdicts) | set(item.live_verdicts)):
+        before, after = item.declared_verdicts.get(rule), item.live_verdicts.get(rule)
+        if before == after and before != "fail":
+            same += 1
+            continue
+        tone = after or before or "not_assessed"
+        flow = " → ".join(escape(v.replace("_", " ")) for v in (before, after) if v)
+        chips.append(f'<span class="v v-{escape(tone)}">{escape(rule)} {flow}</span>')
+    if same:
+        chips.append(f'<div class="muted">{same} more agree</div>')
+    sides = {"changed": "declared → live", "managed": "declared → live", "unmanaged": "live", "missing": "declared"}
+    return f'<div class="muted">{sides[item.status]}</div>' + "".join(chips) if chips else ""
 
 
 def _drift_row(item: DriftItem, options: ReportOptions) -> Row:
@@ -82,9 +104,10 @@ def _drift_row(item: DriftItem, options: ReportOptions) -> Row:
     where = f'<div class="muted">{escape(item.file)}:{item.line}</div>' if item.file and item.line else ""
     what = [f'<div class="muted">{escape(item.kind)} · {escape(item.source)}</div>']
     for change in item.changes:
+        declared, live = _value(change.declared), _value(change.live)
         what.append(
-            f'<div class="chg">{escape(change.attribute)}: <del>{_value(change.declared)}</del> (declared) → '
-            f"<ins>{_value(change.live)}</ins> (live)</div>"
+            f'<div class="chg"><b>{escape(change.attribute)}</b><div>declared <del>{_marked(declared, live)}</del></div>'
+            f"<div>live <ins>{_marked(live, declared)}</ins></div></div>"
         )
     if item.unresolved:
         what.append(f'<div class="muted">not compared, unknown until apply: {escape(", ".join(item.unresolved))}</div>')
@@ -103,7 +126,7 @@ def _drift_row(item: DriftItem, options: ReportOptions) -> Row:
         status,
         f"<b>{escape(item.identity)}</b><div>{' '.join(names)}</div>{where}",
         "".join(what),
-        _verdicts("declared", item.declared_verdicts) + _verdicts("live", item.live_verdicts),
+        _verdicts(item),
         fixes,
     ]
     return Row("drift", item.status, item.severity.label if item.severity else "", cells, weak=bool(item.weakens))

@@ -56,9 +56,10 @@ gap:8px 28px}.bar{display:grid;grid-template-columns:170px 1fr 70px;align-items:
 .tools input[type=search]{flex:1;min-width:220px;padding:7px 10px;border:1px solid var(--line);border-radius:6px;
 font:inherit}.tools select{padding:6px 8px;border:1px solid var(--line);border-radius:6px;font:inherit;
 background:#fff}.tools label{font-size:13px;color:var(--mute)}#shown{margin-left:auto;color:var(--mute);
-font-size:13px}table{width:100%;border-collapse:collapse}th{text-align:left;font-size:12px;color:var(--mute);
+font-size:13px}table{width:100%;border-collapse:collapse;table-layout:fixed}
+th:nth-child(1){width:120px}th:nth-child(2){width:23%}th:nth-child(3){width:31%}th:nth-child(4){width:17%}th{text-align:left;font-size:12px;color:var(--mute);
 text-transform:uppercase;letter-spacing:.04em;border-bottom:2px solid var(--line);padding:6px 8px}
-td{border-bottom:1px solid var(--line);padding:8px;vertical-align:top}tr.weak td:first-child{
+td{border-bottom:1px solid var(--line);padding:8px;vertical-align:top;overflow-wrap:anywhere}tr.weak td:first-child{
 box-shadow:inset 4px 0 0 var(--high)}code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;
 background:#f0f2f5;border-radius:4px;padding:1px 4px;word-break:break-all}.muted{color:var(--mute);
 font-size:12px}.badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:11px;font-weight:600;
@@ -69,7 +70,8 @@ text-transform:uppercase;letter-spacing:.03em;color:#fff;white-space:nowrap}.b-c
 .v{display:inline-block;margin:1px 3px 1px 0;padding:0 5px;border-radius:3px;font:11px ui-monospace,monospace}
 .v-pass{background:#e3f4ea;color:#1e6b40}.v-fail{background:#fbe4e1;color:#9b2b1f}
 .v-not_assessed{background:#eef0f3;color:#5f6b7a}.chg{margin:2px 0}.chg del{color:#9b2b1f;text-decoration:none}
-.chg ins{color:#1e6b40;text-decoration:none}.fix{background:#f3f8f4;border-left:3px solid var(--ok);
+.chg ins{color:#1e6b40;text-decoration:none}
+mark{background:#fff1b8;border-radius:2px;padding:0 1px}.fix code{white-space:nowrap}.chg>div{font:12px/1.5 ui-monospace,monospace}.fix{background:#f3f8f4;border-left:3px solid var(--ok);
 padding:4px 8px;margin:2px 0;font-size:13px}pre{margin:4px 0 0;font:12px/1.4 ui-monospace,monospace;
 white-space:pre-wrap;background:#f6f8fa;border-radius:4px;padding:6px}footer{color:var(--mute);font-size:12px;
 padding:0 28px 24px}.empty{color:var(--mute);padding:18px;text-align:center}
