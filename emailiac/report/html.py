@@ -106,7 +106,8 @@ def _drift_row(item: DriftItem, options: ReportOptions) -> Row:
     for change in item.changes:
         declared, live = _value(change.declared), _value(change.live)
         what.append(
-            f'<div class="chg"><b>{escape(change.attribute)}</b><div>declared <del>{_marked(declared, live)}</del></div>'
+            f'<div class="chg"><b>{escape(change.attribute)}</b>'
+            f"<div>declared <del>{_marked(declared, live)}</del></div>"
             f"<div>live <ins>{_marked(live, declared)}</ins></div></div>"
         )
     if item.unresolved:

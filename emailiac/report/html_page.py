@@ -71,7 +71,8 @@ text-transform:uppercase;letter-spacing:.03em;color:#fff;white-space:nowrap}.b-c
 .v-pass{background:#e3f4ea;color:#1e6b40}.v-fail{background:#fbe4e1;color:#9b2b1f}
 .v-not_assessed{background:#eef0f3;color:#5f6b7a}.chg{margin:2px 0}.chg del{color:#9b2b1f;text-decoration:none}
 .chg ins{color:#1e6b40;text-decoration:none}
-mark{background:#fff1b8;border-radius:2px;padding:0 1px}.fix code{white-space:nowrap}.chg>div{font:12px/1.5 ui-monospace,monospace}.fix{background:#f3f8f4;border-left:3px solid var(--ok);
+mark{background:#fff1b8;border-radius:2px;padding:0 1px}.fix code{white-space:nowrap}
+.chg>div{font:12px/1.5 ui-monospace,monospace}.fix{background:#f3f8f4;border-left:3px solid var(--ok);
 padding:4px 8px;margin:2px 0;font-size:13px}pre{margin:4px 0 0;font:12px/1.4 ui-monospace,monospace;
 white-space:pre-wrap;background:#f6f8fa;border-radius:4px;padding:6px}footer{color:var(--mute);font-size:12px;
 padding:0 28px 24px}.empty{color:var(--mute);padding:18px;text-align:center}

@@ -124,7 +124,7 @@ def test_no_drift_exits_0(tmp_path: Path) -> None:
     ],
 )
 def test_user_errors_are_one_line_and_exit_2(args: list[str], message: str) -> None:
-    code, out, err = run("drift", *args)
+    code, _, err = run("drift", *args)
     assert code == 2
     assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 

@@ -32,7 +32,7 @@ from tests.report.report_samples import (
     options,
 )
 
-ALL_FORMATS = ["text", "json", "sarif", "junit", "markdown", "github", "gitlab", "checkstyle"]
+ALL_FORMATS = ["text", "json", "sarif", "junit", "markdown", "github", "gitlab", "checkstyle", "html"]
 
 
 def test_registry_names_every_format() -> None:
