@@ -1,12 +1,14 @@
 """Benchmark emailiac against raw python-hcl2 parsing and Checkov on one generated corpus, side by side.
 
-    python benchmarks/run.py                      # 2,000 files, Checkov if `checkov` is on PATH
-    python benchmarks/run.py --files 200 --checkov /path/to/venv/bin/checkov
+    python benchmarks/run.py                      # every corpus, Checkov if `checkov` is on PATH
+    python benchmarks/run.py --corpus many-roots --checkov /path/to/venv/bin/checkov
 
-Prints a Markdown table: wall time and peak memory (proportional set size summed over the whole process
-tree, sampled every 20 ms) for a cold lint (empty caches), an unchanged re-run, a re-run after one file
-changed, a serial cold lint, one-file lint, `emailiac --version`, a single-process python-hcl2 `loads` of
-every file, and Checkov with all its Terraform checks.
+Three generated corpora (the project's 2,000-file corpus, a monorepo of 150 small roots, one root of 400
+files). For each, Markdown tables of wall time and peak memory (proportional set size summed over the whole
+process tree, sampled every 20 ms) for the text, JSON and SARIF reports (what CI writes), each cold (empty
+caches), as an unchanged re-run and after one file changed; `--jobs 1` cold runs with the parallel speed-up
+and efficiency; and Checkov with all its Terraform checks writing JSON, in the same run. Then one-file lint
+(a pre-commit change), `emailiac --version` and a single-process python-hcl2 `loads` of every file.
 """
 
 from __future__ import annotations
@@ -104,61 +106,124 @@ def median_run(label: str, cmd: list[str], env: dict[str, str], times: int = 5) 
     )
 
 
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    files: int
+    per_root: int
+    seed: int
+
+
+CORPORA = {
+    # The project's corpus: 100 roots of 20 files sharing a local module.
+    "generated": Corpus("generated", 2000, 20, 7),
+    # A monorepo of many small roots (as platform teams keep one root per account or service).
+    "many-roots": Corpus("many-roots", 750, 5, 11),
+    # One large root: parallelism has to come from within it.
+    "one-root": Corpus("one-root", 400, 400, 3),
+}
+FORMATS = ("text", "json", "sarif")
+
+
+def _lint_cmd(emailiac: list[str], corpus: Path, fmt: str, jobs: list[str]) -> list[str]:
+    return [*emailiac, "lint", str(corpus), "--format", fmt, "--output", os.devnull, *jobs]
+
+
+def bench_corpus(
+    spec: Corpus,
+    root: Path,
+    emailiac: list[str],
+    env: dict[str, str],
+    cache: Path,
+    checkov: str | None,
+    jobs: list[str],
+) -> tuple[list[Measure], Measure | None]:
+    corpus = root / spec.name
+    generate(corpus, spec.files, spec.per_root, spec.seed)
+    results: list[Measure] = []
+    # The grammar cache is built once per cache directory; build it outside the timed runs.
+    subprocess.run([*emailiac, "lint", str(corpus / "modules"), "-o", os.devnull], env=env, check=False)
+    changed = next(iter(sorted(corpus.glob("root*/resources_00.tf"))), None)
+    for fmt in FORMATS:
+        lint = _lint_cmd(emailiac, corpus, fmt, jobs)
+        _clear(cache)
+        results.append(run(f"{spec.name}: {fmt}, cold (empty caches)", lint, env))
+        results.append(run(f"{spec.name}: {fmt}, unchanged re-run", lint, env))
+        if changed is not None:
+            changed.write_text(changed.read_text() + f"\n# edited for {fmt}\n")
+            results.append(run(f"{spec.name}: {fmt}, one file changed since", lint, env))
+    for fmt in ("text", "json"):
+        _clear(cache)
+        serial = run(f"{spec.name}: {fmt} --jobs 1, cold", _lint_cmd(emailiac, corpus, fmt, ["--jobs", "1"]), env)
+        parallel = next(m for m in results if m.label == f"{spec.name}: {fmt}, cold (empty caches)")
+        cores = os.cpu_count() or 1
+        speedup = serial.seconds / parallel.seconds
+        serial.note = f"parallel speed-up {speedup:.2f}x on {cores} cores (efficiency {speedup / cores:.0%})"
+        results.append(serial)
+    baseline_checkov = None
+    if checkov:
+        baseline_checkov = run(
+            f"{spec.name}: Checkov, all Terraform checks, JSON",
+            [checkov, "-d", str(corpus), "--framework", "terraform", "--quiet", "-o", "json"],
+            env,
+        )
+        results.append(baseline_checkov)
+    return results, baseline_checkov
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=2000)
-    parser.add_argument("--corpus", type=Path, default=HERE / "corpus")
+    parser.add_argument("--corpus", dest="corpora", action="append", choices=sorted(CORPORA), default=None)
+    parser.add_argument("--files", type=int, default=None, help="override the generated corpus's file count")
+    parser.add_argument("--work", type=Path, default=HERE / "corpus")
     parser.add_argument("--checkov", default=shutil.which("checkov"), help="checkov executable (default: on PATH)")
     parser.add_argument("--jobs", type=int, default=None, help="emailiac --jobs (default: cores)")
     args = parser.parse_args()
 
-    count = generate(args.corpus, args.files, 20, 7)
     emailiac = [sys.executable, "-m", "emailiac"]
     cache = Path(tempfile.mkdtemp(prefix="emailiac-bench-cache-"))
     env = {**os.environ, "EMAILIAC_CACHE_DIR": str(cache), "NO_COLOR": "1"}
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    # The text report, as in a terminal or a CI log; `-f json`/`-f sarif` add each finding's fix as data.
-    lint = [*emailiac, "lint", str(args.corpus), "-o", os.devnull, *jobs]
-    results = []
-    # The grammar cache is built once per cache directory; build it outside the timed runs.
-    subprocess.run([*emailiac, "lint", str(args.corpus / "modules"), "-o", os.devnull], env=env, check=False)
-    _clear(cache)
-    cold = run("emailiac lint, cold (empty caches)", lint, env, f"{os.cpu_count()} cores")
-    results.append(cold)
-    warm = run("emailiac lint, warm (unchanged re-run)", lint, env)
-    results.append(warm)
-    # One file changed: its root is evaluated again (its parse too), every other root comes from the caches.
-    changed = args.corpus / "root000" / "resources_00.tf"
-    changed.write_text(changed.read_text() + "\n# edited\n")
-    results.append(run("emailiac lint, one file changed since", lint, env))
-    _clear(cache)
-    results.append(run("emailiac lint --jobs 1, cold", [*lint, "--jobs", "1"], env))
-    one_file = args.corpus / "root000" / "main.tf"
-    results.append(median_run("emailiac lint of one file", [*emailiac, "lint", str(one_file)], env))
-    results.append(median_run("emailiac --version", [*emailiac, "--version"], env))
-    parse = run(
-        "python-hcl2 loads of every file, one process", [sys.executable, "-c", PARSE_ONLY, str(args.corpus)], env
-    )
-    results.append(parse)
-    checkov: Measure | None = None
-    if args.checkov:
-        checkov = run(
-            "Checkov, all Terraform checks",
-            [args.checkov, "-d", str(args.corpus), "--framework", "terraform", "--quiet", "-o", "json"],
+    load_before = os.getloadavg()
+    tables: list[tuple[Corpus, list[Measure], Measure | None]] = []
+    for name in args.corpora or list(CORPORA):
+        spec = CORPORA[name]
+        if args.files and name == "generated":
+            spec = Corpus(spec.name, args.files, spec.per_root, spec.seed)
+        measures, checkov = bench_corpus(spec, args.work, emailiac, env, cache, args.checkov, jobs)
+        tables.append((spec, measures, checkov))
+    one_root = args.work / tables[0][0].name
+    one_file = sorted(one_root.rglob("main.tf"))[-1]
+    extras = [
+        median_run("one small file (pre-commit)", [*emailiac, "lint", str(one_file)], env),
+        median_run("emailiac --version", [*emailiac, "--version"], env),
+        run(
+            "python-hcl2 loads of every file, one process",
+            [sys.executable, "-c", PARSE_ONLY, str(one_root)],
             env,
-        )
-        results.append(checkov)
+        ),
+    ]
     shutil.rmtree(cache, ignore_errors=True)
+    load_after = os.getloadavg()
 
     print(
-        f"\nCorpus: {count} files, {sum(f.stat().st_size for f in args.corpus.rglob('*.tf')) // 1024} KiB; "
-        f"Python {sys.version.split()[0]}; {os.cpu_count()} cores\n"
+        f"\nPython {sys.version.split()[0]}; {os.cpu_count()} cores; load average "
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after\n"
     )
-    print("| run | wall (s) | peak memory (MiB) | vs Checkov | note |")
-    print("|---|---:|---:|---:|---|")
-    for m in results:
-        ratio = f"{checkov.seconds / m.seconds:.1f}x faster" if checkov and m is not checkov else ""
-        print(f"| {m.label} | {m.seconds:.2f} | {m.peak_mib:.0f} | {ratio} | {m.note} |")
+    for spec, measures, checkov in tables:
+        size = sum(f.stat().st_size for f in (args.work / spec.name).rglob("*.tf")) // 1024
+        roots = len(list((args.work / spec.name).glob("root*")))
+        print(f"### {spec.name}: {spec.files} files, {roots} roots, {size} KiB\n")
+        print("| run | wall (s) | peak memory (MiB) | vs Checkov | note |")
+        print("|---|---:|---:|---:|---|")
+        for m in measures:
+            ratio = f"{checkov.seconds / m.seconds:.1f}x faster" if checkov and m is not checkov else ""
+            print(f"| {m.label} | {m.seconds:.2f} | {m.peak_mib:.0f} | {ratio} | {m.note} |")
+        print()
+    print("| run | wall (s) | peak memory (MiB) | note |")
+    print("|---|---:|---:|---|")
+    for m in extras:
+        print(f"| {m.label} | {m.seconds:.3f} | {m.peak_mib:.0f} | {m.note} |")
 
 
 if __name__ == "__main__":

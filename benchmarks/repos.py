@@ -1,0 +1,71 @@
+"""emailiac and Checkov side by side on real module repositories, every root of each, writing JSON.
+
+    python benchmarks/repos.py --checkov /path/to/checkov REPO_DIR [REPO_DIR...]
+
+A repository's roots are the folder itself, `examples/*`, `modules/*` and `wrappers/*` folders that hold `.tf`
+files: emailiac is given all of them in one run, and Checkov the repository folder (it walks every folder), so
+both judge the same files. Each tool writes its JSON report; emailiac is timed cold (empty caches) and as an
+unchanged re-run. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from run import Measure, _clear, run  # noqa: E402
+
+ROOT_PARENTS = ("examples", "modules", "wrappers")
+
+
+def roots_of(repo: Path) -> list[Path]:
+    roots = [repo] if any(repo.glob("*.tf")) else []
+    for parent in ROOT_PARENTS:
+        roots += sorted(p for p in (repo / parent).glob("*") if p.is_dir() and any(p.glob("*.tf")))
+    return roots
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("repos", nargs="+", type=Path)
+    parser.add_argument("--checkov", default=shutil.which("checkov"))
+    args = parser.parse_args()
+    cache = Path(tempfile.mkdtemp(prefix="emailiac-bench-cache-"))
+    env = {**os.environ, "EMAILIAC_CACHE_DIR": str(cache), "NO_COLOR": "1"}
+    emailiac = [sys.executable, "-m", "emailiac"]
+    rows: list[tuple[str, int, int, Measure, Measure, Measure | None]] = []
+    for repo in args.repos:
+        roots = roots_of(repo)
+        files = sum(1 for _ in repo.rglob("*.tf"))
+        lint = [*emailiac, "lint", *map(str, roots), "--format", "json", "--output", os.devnull]
+        _clear(cache)
+        cold = run(f"{repo.name}: emailiac cold", lint, env)
+        warm = run(f"{repo.name}: emailiac re-run", lint, env)
+        checkov = None
+        if args.checkov:
+            checkov = run(
+                f"{repo.name}: Checkov",
+                [args.checkov, "-d", str(repo), "--framework", "terraform", "--quiet", "-o", "json"],
+                env,
+            )
+        rows.append((repo.name, len(roots), files, cold, warm, checkov))
+    shutil.rmtree(cache, ignore_errors=True)
+    print(f"\n{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}\n")
+    print("| repository | roots | .tf files | emailiac cold (s) | re-run (s) | Checkov (s) | cold | re-run |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, roots, files, cold, warm, checkov in rows:
+        c = f"{checkov.seconds:.1f}" if checkov else "-"
+        r1 = f"{checkov.seconds / cold.seconds:.1f}x" if checkov else "-"
+        r2 = f"{checkov.seconds / warm.seconds:.0f}x" if checkov else "-"
+        print(f"| {name} | {roots} | {files} | {cold.seconds:.1f} | {warm.seconds:.2f} | {c} | {r1} | {r2} |")
+
+
+if __name__ == "__main__":
+    main()
