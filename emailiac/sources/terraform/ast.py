@@ -15,6 +15,7 @@ __all__ = [
     "Block",
     "BodyAst",
     "Call",
+    "Comment",
     "Cond",
     "Expr",
     "ForExpr",
@@ -174,9 +175,19 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class Comment:
+    """A comment's text (with its `#`, `//` or `/* */`), its first line and offset: suppressions live here."""
+
+    text: str
+    line: int
+    start: int
+
+
+@dataclass(frozen=True, slots=True)
 class HclFile:
     path: str
     body: BodyAst
+    comments: tuple[Comment, ...] = ()
 
 
 def _fast_pickling(cls: type) -> None:
@@ -192,6 +203,6 @@ def _fast_pickling(cls: type) -> None:
 
 for _cls in (
     Pos, Lit, Template, Name, GetAttr, Index, Splat, Call, TupleExpr, ObjectExpr, BinOp, UnaryOp, Cond, ForExpr,
-    Attribute, BodyAst, Block, HclFile,
+    Attribute, BodyAst, Block, Comment, HclFile,
 ):  # fmt: skip
     _fast_pickling(_cls)

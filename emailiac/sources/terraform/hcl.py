@@ -1,21 +1,16 @@
-"""HCL text -> our syntax tree. The only module that touches python-hcl2.
+"""HCL native syntax text -> our syntax tree: a scanner and a recursive-descent parser of our own.
 
-We load python-hcl2's lark grammar (pinned, see pyproject.toml) into our own LALR parser with an inline
-transformer: lark calls us at each reduction and we build our nodes directly, without lark ever building
-its parse tree or python-hcl2 its dict form. That is the largest part of the parse time saved, and our
-tree keeps what the dict form loses (operators, templates, character spans).
+It follows hashicorp/hcl's hclsyntax specification: newlines end attributes and separate object items but are
+ignored inside parentheses, brackets and interpolations; binary operators bind by precedence and associate to
+the left; `? :` binds loosest. Scanning is linear (strings are walked, never matched by backtracking patterns)
+and operator chains are folded in a loop, so no input makes parsing slower than linear in its length.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib.util
-import itertools
-import os
 import re
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+import sys
+from typing import NamedTuple
 
 from emailiac.sources.terraform.ast import (
     Attribute,
@@ -23,6 +18,7 @@ from emailiac.sources.terraform.ast import (
     Block,
     BodyAst,
     Call,
+    Comment,
     Cond,
     Expr,
     ForExpr,
@@ -42,8 +38,10 @@ from emailiac.sources.terraform.template import TemplateSyntaxError, heredoc_bod
 
 __all__ = ["HclSyntaxError", "parse_expression", "parse_hcl", "parser_version"]
 
-# HCL operator precedence, lowest first (hashicorp/hcl hclsyntax spec).
-_PRECEDENCE = {
+_VERSION = "emailiac-hcl-1"
+
+# hclsyntax's binary operator precedence, loosest first; all associate to the left.
+PRECEDENCE = {
     "||": 1,
     "&&": 2,
     "==": 3,
@@ -58,7 +56,11 @@ _PRECEDENCE = {
     "/": 6,
     "%": 6,
 }
-_EXPR_PREFIX = "__x = "
+# Nesting deeper than this is refused with a syntax error rather than exhausting the interpreter's stack.
+MAX_DEPTH = 1000
+# Longer integer literals are refused: converting them costs time quadratic in their length.
+MAX_DIGITS = 20_000
+_FRAMES_PER_LEVEL = 8
 
 
 class HclSyntaxError(Exception):
@@ -71,508 +73,622 @@ class HclSyntaxError(Exception):
         self.column = column
 
 
-def _package_dir() -> Path:
-    # Located without importing python-hcl2, whose import builds its own parser (about 0.15 s).
-    spec = importlib.util.find_spec("hcl2")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("python-hcl2 is not installed")
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
 def parser_version() -> str:
-    text = (_package_dir() / "version.py").read_text(encoding="utf-8")
-    match = re.search(r"""version\s*=\s*['"]([^'"]+)['"]""", text)
-    return match.group(1) if match else "unknown"
+    return _VERSION
 
 
-# ---------------------------------------------------------------- values passed between reductions
+# ---------------------------------------------------------------- scanner
 
 
-class _NL:
-    """A newline or comment: layout only."""
+class Token(NamedTuple):
+    kind: str  # ident | number | string | heredoc | op | nl | eof
+    text: str  # the token's source text (for a string: without its quotes)
+    start: int  # offsets in the file
+    end: int
+    line: int  # 1-based lines of its first and last character
+    end_line: int
 
 
-NL = _NL()
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>[ \t\r\f\ufeff]+)
+    |(?P<nl>\n)
+    |(?P<lcomment>(?:\#|//)[^\n]*)
+    |(?P<bcomment>/\*)
+    |(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+    |(?P<ident>[^\W\d][\w-]*)
+    |(?P<string>")
+    |(?P<heredoc><<-?(?=[^\W\d]))
+    |(?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|::|[-+*/%<>!=?:.,(){}\[\]])
+    """,
+    re.VERBOSE,
+)
+# Inside a quoted string: what ends it, an escape, an interpolation or directive, or an escaped `$${`/`%%{`.
+_IN_STRING = re.compile(r'"|\\.|\n|\$\$\{|%%\{|[$%]\{', re.DOTALL)
+# Inside an interpolation: braces and nested strings.
+_IN_INTERPOLATION = re.compile(r'[{}"\n]')
+_HEREDOC_MARKER = re.compile(r"<<-?([^\W\d][\w-]*)[ \t]*\r?\n")
 
 
-@dataclass(slots=True)
-class _Ident:
-    name: str
-    pos: Pos
+class _Scanner:
+    def __init__(self, text: str, base: int, base_line: int) -> None:
+        self.text = text
+        self.base = base
+        self.base_line = base_line
+        self.comments: list[Comment] = []
+
+    def error(self, message: str, offset: int) -> HclSyntaxError:
+        line = self.text.count("\n", 0, offset) + 1
+        column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        return HclSyntaxError(message, line + self.base_line, column)
+
+    def tokens(self) -> list[Token]:
+        text, base = self.text, self.base
+        out: list[Token] = []
+        append = out.append
+        match = _TOKEN.match
+        pos = 0
+        line = self.base_line + 1
+        n = len(text)
+        while pos < n:
+            m = match(text, pos)
+            if m is None:
+                raise self.error(f"unexpected character {text[pos]!r}", pos)
+            kind = m.lastgroup
+            end = m.end()
+            if kind == "ws":
+                pos = end
+                continue
+            if kind == "nl":
+                append(Token("nl", "\n", base + pos, base + end, line, line))
+                line += 1
+            elif kind == "lcomment":
+                self.comments.append(Comment(m.group().rstrip("\r"), line, base + pos))
+                # A line comment ends its line: it stands for the newline it swallows.
+                append(Token("nl", "\n", base + pos, base + end, line, line))
+            elif kind == "bcomment":
+                close = text.find("*/", end)
+                if close < 0:
+                    raise self.error("unterminated /* comment", pos)
+                end = close + 2
+                self.comments.append(Comment(text[pos:end], line, base + pos))
+                line += text.count("\n", pos, end)
+            elif kind == "string":
+                end = self.string_end(end)
+                lines = text.count("\n", pos, end)
+                append(Token("string", text[pos + 1 : end - 1], base + pos, base + end, line, line + lines))
+                line += lines
+            elif kind == "heredoc":
+                end = self.heredoc_end(pos)
+                lines = text.count("\n", pos, end)
+                append(Token("heredoc", text[pos:end], base + pos, base + end, line, line + lines))
+                line += lines
+            else:
+                append(Token(kind, m.group(), base + pos, base + end, line, line))  # type: ignore[arg-type]
+            pos = end
+        append(Token("eof", "", base + n, base + n, line, line))
+        return out
+
+    def string_end(self, pos: int) -> int:
+        """The offset just past the closing quote of the string whose text starts at `pos`: a walk over
+        nested interpolations and the strings inside them, linear in the text it passes."""
+        text = self.text
+        start = pos - 1
+        # Open strings (None) and interpolations (their brace depth), innermost last.
+        stack: list[int | None] = [None]
+        while True:
+            if stack[-1] is None:
+                m = _IN_STRING.search(text, pos)
+                if m is None or m.group() == "\n":
+                    raise self.error("unterminated string", start)
+                token = m.group()
+                pos = m.end()
+                if token == '"':
+                    stack.pop()
+                    if not stack:
+                        return pos
+                elif token in ("${", "%{"):
+                    stack.append(1)
+            else:
+                m = _IN_INTERPOLATION.search(text, pos)
+                if m is None:
+                    raise self.error("unterminated template interpolation", start)
+                token = m.group()
+                pos = m.end()
+                if token == "{":
+                    stack[-1] += 1
+                elif token == "}":
+                    stack[-1] -= 1
+                    if stack[-1] == 0:
+                        stack.pop()
+                elif token == '"':
+                    stack.append(None)
+
+    def heredoc_end(self, pos: int) -> int:
+        text = self.text
+        m = _HEREDOC_MARKER.match(text, pos)
+        if m is None:
+            raise self.error("a heredoc marker must be followed by a line break", pos)
+        closing = re.compile(rf"^[ \t]*{re.escape(m.group(1))}[ \t]*\r?$", re.MULTILINE).search(text, m.end())
+        if closing is None:
+            raise self.error(f"unterminated heredoc: no closing {m.group(1)} line", pos)
+        return closing.end() - (1 if closing.group().endswith("\r") else 0)
 
 
-@dataclass(slots=True)
-class _Step:
-    kind: str  # attr | index
-    value: Any  # name or key expression
-    pos: Pos
+# ---------------------------------------------------------------- parser
 
 
-@dataclass(slots=True)
-class _Ops:
-    ops: tuple[tuple[str, Any], ...]
+def _pos(first: Token | Pos, last: Token | Pos) -> Pos:
+    if isinstance(first, Token):
+        start, line = first.start, first.line
+    else:
+        start, line = first.start, first.line
+    return Pos(start, last.end, line, last.end_line)
 
 
-@dataclass(slots=True)
-class _Args:
-    items: list[Expr]
-    expand: bool  # a trailing `...`
+def _number(token: Token) -> int | float:
+    text = token.text
+    if text.isdigit():
+        if len(text) <= 4000:
+            return int(text)
+        value = 0
+        for i in range(0, len(text), 4000):
+            chunk = text[i : i + 4000]
+            value = value * 10 ** len(chunk) + int(chunk)
+        return value
+    return float(text)
 
 
-@dataclass(slots=True)
-class _Term:
-    op: str
-    right: Expr
+class _Parser:
+    def __init__(self, scanner: _Scanner) -> None:
+        self.scanner = scanner
+        self.tokens = scanner.tokens()
+        self.i = 0
+        self.newlines = [True]  # whether newlines are significant here (a stack: brackets turn them off)
+        self.depth = 0
 
+    # -- token access
 
-@dataclass(slots=True)
-class _Elem:
-    key: Expr
-    value: Expr
+    def peek(self) -> Token:
+        tokens = self.tokens
+        if not self.newlines[-1]:
+            while tokens[self.i].kind == "nl":
+                self.i += 1
+        return tokens[self.i]
 
+    def peek_after(self) -> Token:
+        """The token after the next one (newlines skipped as the current context skips them)."""
+        self.peek()
+        j = self.i + 1
+        if not self.newlines[-1]:
+            while self.tokens[j].kind == "nl":
+                j += 1
+        return self.tokens[min(j, len(self.tokens) - 1)]
 
-@dataclass(slots=True)
-class _ForIntro:
-    names: list[str]
-    collection: Expr
+    def take(self) -> Token:
+        token = self.peek()
+        if token.kind != "eof":
+            self.i += 1
+        return token
 
+    def is_op(self, text: str) -> bool:
+        token = self.peek()
+        return token.kind == "op" and token.text == text
 
-@dataclass(slots=True)
-class _ForCond:
-    expr: Expr
+    def expect(self, text: str) -> Token:
+        token = self.peek()
+        if token.kind != "op" or token.text != text:
+            raise self.unexpected(token)
+        return self.take()
 
-
-@dataclass
-class _Frame:
-    """Per-parse state: parses nest (an interpolation is parsed while its file is), so it is a stack."""
-
-    text: str
-    base: int  # offset of `text` in the file
-    base_line: int
-    chains: dict[int, tuple[list[Expr], list[str]]]  # id(BinOp) -> the flat chain it was built from
-    bare_conds: set[int]  # ids of Cond nodes written without parentheses
-
-
-def _tokens_touch(tokens: list[Any]) -> None:
-    # The grammar lexes each digit alone and skips blanks between tokens, so `22 22` would read as 2222.
-    for before, after in itertools.pairwise(tokens):
-        if after.start_pos != before.end_pos:
-            raise HclSyntaxError(f"unexpected {str(after)!r}", after.line, after.column)
-
-
-def _precedence(operands: list[Expr], operators: list[str]) -> Expr:
-    """Rebuild a flat `a op b op c` chain as a left-associative tree by precedence."""
-    out: list[Expr] = []
-    ops: list[str] = []
-
-    def reduce() -> None:
-        right = out.pop()
-        left = out.pop()
-        op = ops.pop()
-        out.append(BinOp(op, left, right, Pos(left.pos.start, right.pos.end, left.pos.line, right.pos.end_line)))
-
-    for i, operand in enumerate(operands):
-        out.append(operand)
-        if i < len(operators):
-            op = operators[i]
-            while ops and _PRECEDENCE[ops[-1]] >= _PRECEDENCE[op]:
-                reduce()
-            ops.append(op)
-    while ops:
-        reduce()
-    return out[0]
-
-
-_SIMPLE_REF = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\])*")
-_HEAD = re.compile(r"[A-Za-z_][\w-]*")
-_STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[(\d+)\]")
-
-
-def _simple_reference(source: str, offset: int, line: int) -> Expr | None:
-    """`var.x`, `each.value`, `aws_x.y.attr[0]` built directly: most interpolations are such references,
-    and a parser run for each costs more than building them."""
-    if not _SIMPLE_REF.fullmatch(source):
-        return None
-    head = _HEAD.match(source).group(0)  # type: ignore[union-attr]
-    if head in ("true", "false", "null"):
-        return None
-    expr: Expr = Name(head, Pos(offset, offset + len(head), line, line))
-    for step in _STEP.finditer(source, len(head)):
-        pos = Pos(offset, offset + step.end(), line, line)
-        if step.group(1) is not None:
-            expr = GetAttr(expr, step.group(1), pos)
+    def unexpected(self, token: Token) -> HclSyntaxError:
+        if token.kind == "eof":
+            what = "unexpected end of input"
+        elif token.kind == "nl":
+            what = "unexpected line break"
         else:
-            expr = Index(expr, Lit(int(step.group(2)), pos), pos)
-    return expr
+            shown = token.text if token.kind != "string" else f'"{token.text}"'
+            what = f"unexpected {shown[:40]!r}"
+        offset = token.start - self.scanner.base
+        column = offset - (self.scanner.text.rfind("\n", 0, offset) + 1) + 1
+        return HclSyntaxError(what, token.line, column)
 
+    def skip_newlines(self) -> None:
+        while self.tokens[self.i].kind == "nl":
+            self.i += 1
 
-class _Builder:
-    """lark's inline transformer: one method per grammar rule, called as lark reduces it."""
-
-    def __init__(self) -> None:
-        self.frames: list[_Frame] = []
-
-    # -- plumbing
-
-    @property
-    def frame(self) -> _Frame:
-        return self.frames[-1]
-
-    def tpos(self, token: Any) -> Pos:
-        f = self.frame
-        return Pos(
-            token.start_pos + f.base, token.end_pos + f.base, token.line + f.base_line, token.end_line + f.base_line
-        )
-
-    def span(self, children: list[Any]) -> Pos:
-        """From the first to the last positioned child (tokens are kept, so braces and parentheses count)."""
-        first = next((p for p in map(self._pos_of, children) if p is not None), None)
-        last = next((p for p in map(self._pos_of, reversed(children)) if p is not None), None)
-        if first is None or last is None:
-            f = self.frame
-            return Pos(f.base, f.base, f.base_line + 1, f.base_line + 1)
-        return Pos(first.start, last.end, first.line, last.end_line)
-
-    def _pos_of(self, child: Any) -> Pos | None:
-        if child is NL:
-            return None
-        if hasattr(child, "start_pos"):
-            return self.tpos(child) if child.start_pos is not None else None
-        if isinstance(child, _Term):
-            return child.right.pos
-        if isinstance(child, _Elem):
-            return Pos(child.key.pos.start, child.value.pos.end, child.key.pos.line, child.value.pos.end_line)
-        pos: Pos | None = getattr(child, "pos", None)
-        return pos
-
-    @staticmethod
-    def _real(children: list[Any]) -> list[Any]:
-        """Children that carry meaning: no layout, no punctuation (string literals are kept)."""
-        return [c for c in children if c is not NL and (not hasattr(c, "type") or c.type == "STRING_LIT")]
-
-    def __default__(self, data: str, children: list[Any], meta: Any) -> Any:
-        from lark import Tree
-
-        # lark's own helper rules (__body_star_0...) are spliced into their parents as trees.
-        return Tree(data, children)
+    def enter(self, token: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise HclSyntaxError(f"expression nested deeper than {MAX_DEPTH} levels", token.line, 1)
 
     # -- structure
 
-    def start(self, children: list[Any]) -> BodyAst:
-        body: BodyAst = children[0]
-        return body
+    def body(self, closing: str | None) -> BodyAst:
+        attributes: list[Attribute] = []
+        blocks: list[Block] = []
+        while True:
+            self.skip_newlines()
+            token = self.tokens[self.i]
+            if token.kind == "eof" and closing is None:
+                break
+            if closing is not None and token.kind == "op" and token.text == closing:
+                break
+            if token.kind != "ident":
+                raise self.unexpected(token)
+            self.i += 1
+            after = self.tokens[self.i]
+            if after.kind == "op" and after.text == "=":
+                self.i += 1
+                expr = self.expression()
+                attributes.append(Attribute(token.text, expr, _pos(token, expr.pos)))
+            else:
+                blocks.append(self.block(token))
+            end = self.tokens[self.i]
+            if end.kind == "nl":
+                self.i += 1
+            elif not (end.kind == "eof" or (closing is not None and end.kind == "op" and end.text == closing)):
+                raise self.unexpected(end)
+        return BodyAst(tuple(attributes), tuple(blocks))
 
-    def body(self, children: list[Any]) -> BodyAst:
-        attributes = tuple(c for c in children if isinstance(c, Attribute))
-        blocks = tuple(c for c in children if isinstance(c, Block))
-        return BodyAst(attributes, blocks)
-
-    def new_line_or_comment(self, children: list[Any]) -> _NL:
-        return NL
-
-    new_line_and_or_comma = new_line_or_comment
-
-    def identifier(self, children: list[Any]) -> _Ident:
-        return _Ident(str(children[0]), self.span(children))
-
-    def attribute(self, children: list[Any]) -> Attribute:
-        ident, expr = self._real(children)[:2]
-        return Attribute(ident.name, self._expr(expr), self.span(children))
-
-    def block(self, children: list[Any]) -> Block:
-        parts = self._real(children)
-        labels = tuple(p.name if isinstance(p, _Ident) else str(p)[1:-1] for p in parts[1:-1])
-        return Block(parts[0].name, labels, parts[-1], self.span(children))
+    def block(self, type_token: Token) -> Block:
+        labels: list[str] = []
+        while True:
+            token = self.tokens[self.i]
+            if token.kind == "ident":
+                labels.append(token.text)
+            elif token.kind == "string":
+                try:
+                    labels.append(unescape(token.text))
+                except TemplateSyntaxError as exc:
+                    raise HclSyntaxError(str(exc), token.line, 1) from None
+            else:
+                break
+            self.i += 1
+        opening = self.tokens[self.i]
+        if not (opening.kind == "op" and opening.text == "{"):
+            raise self.unexpected(opening)
+        self.enter(opening)
+        self.i += 1
+        body = self.body("}")
+        closing = self.tokens[self.i]
+        self.i += 1
+        self.depth -= 1
+        return Block(type_token.text, tuple(labels), body, _pos(type_token, closing))
 
     # -- expressions
 
-    def _expr(self, value: Any) -> Expr:
-        """An operand as an expression: identifiers become names, string tokens templates."""
-        if isinstance(value, _Ident):
-            if value.name in ("true", "false"):
-                return Lit(value.name == "true", value.pos)
-            if value.name == "null":
-                return Lit(None, value.pos)
-            return Name(value.name, value.pos)
-        if hasattr(value, "type") and hasattr(value, "start_pos"):  # a STRING_LIT token
-            return self._string(value)
-        expr: Expr = value
-        return expr
+    def expression(self) -> Expr:
+        cond = self.binary(1)
+        if not self.is_op("?"):
+            return cond
+        self.enter(self.take())
+        then = self.expression()
+        self.expect(":")
+        other = self.expression()
+        self.depth -= 1
+        return Cond(cond, then, other, _pos(cond.pos, other.pos))
 
-    def expr_term(self, children: list[Any]) -> Expr:
-        parts = self._real(children)
-        expr = self._expr(parts[0])
-        first = children[0]
-        if hasattr(first, "type") and str(first) == "(":
-            # Parenthesised: never re-flattened into an enclosing operator chain.
-            f = self.frame
-            f.chains.pop(id(expr), None)
-            f.bare_conds.discard(id(expr))
-        return expr
+    def binary(self, min_level: int) -> Expr:
+        """Operators binding at `min_level` or tighter (precedence climbing): operators of one level fold
+        to the left in the loop, so a long chain never recurses."""
+        left = self.unary()
+        outer = self.depth
+        while True:
+            token = self.peek()
+            level = PRECEDENCE.get(token.text, 0) if token.kind == "op" else 0
+            if level < min_level:
+                self.depth = outer
+                return left
+            self.enter(self.take())  # each fold nests the chain so far one level deeper
+            right = self.binary(level + 1)
+            left = BinOp(token.text, left, right, _pos(left.pos, right.pos))
 
-    def int_lit(self, children: list[Any]) -> Lit:
-        _tokens_touch(children)
-        return Lit(int("".join(map(str, children))), self.span(children))
+    def unary(self) -> Expr:
+        token = self.peek()
+        if token.kind == "op" and token.text in ("-", "!"):
+            self.take()
+            self.enter(token)
+            operand = self.unary()
+            self.depth -= 1
+            return UnaryOp(token.text, operand, _pos(token, operand.pos))
+        return self.postfix(self.primary())
 
-    def float_lit(self, children: list[Any]) -> Lit:
-        _tokens_touch(children)
-        return Lit(float("".join(map(str, children))), self.span(children))
+    def postfix(self, expr: Expr) -> Expr:
+        outer = self.depth
+        try:
+            return self.traversal(expr)
+        finally:
+            self.depth = outer
 
-    def _string(self, token: Any) -> Expr:
-        pos = self.tpos(token)
-        return self._template(str(token)[1:-1], pos, pos.start + 1, quoted=True)
+    def traversal(self, expr: Expr) -> Expr:
+        while True:
+            token = self.peek()
+            if token.kind != "op":
+                return expr
+            self.enter(token)  # each step nests the expression so far one level deeper
+            if token.text == ".":
+                after = self.peek_after()
+                if after.kind == "op" and after.text == "*":
+                    self.take()
+                    self.take()
+                    expr = self.splat(expr, full=False)
+                    continue
+                self.take()
+                step = self.take()
+                if step.kind == "ident":
+                    expr = GetAttr(expr, step.text, _pos(expr.pos, step))
+                elif step.kind == "number" and re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", step.text):
+                    # Legacy index `x.0`; `x.0.1` arrives as one number token.
+                    for digits in step.text.split("."):
+                        expr = Index(expr, Lit(int(digits), _pos(step, step)), _pos(expr.pos, step))
+                else:
+                    raise self.unexpected(step)
+            elif token.text == "[":
+                after = self.peek_after()
+                if after.kind == "op" and after.text == "*":
+                    self.take()
+                    self.take()
+                    self.expect("]")
+                    expr = self.splat(expr, full=True)
+                    continue
+                self.take()
+                self.newlines.append(False)
+                key = self.expression()
+                closing = self.expect("]")
+                self.newlines.pop()
+                expr = Index(expr, key, _pos(expr.pos, closing))
+            else:
+                return expr
 
-    def _template(self, raw: str, pos: Pos, text_start: int, *, quoted: bool) -> Expr:
+    def splat(self, obj: Expr, *, full: bool) -> Splat:
+        ops: list[tuple[str, object]] = []
+        last: Pos | Token = self.tokens[self.i - 1]
+        while True:
+            token = self.peek()
+            if token.kind == "op" and token.text == "." and self.peek_after().kind == "ident":
+                self.take()
+                name = self.take()
+                ops.append(("attr", name.text))
+                last = name
+            elif full and token.kind == "op" and token.text == "[":
+                after = self.peek_after()
+                if after.kind == "op" and after.text == "*":
+                    break
+                self.take()
+                self.newlines.append(False)
+                key = self.expression()
+                last = self.expect("]")
+                self.newlines.pop()
+                ops.append(("index", key))
+            else:
+                break
+        return Splat(obj, tuple(ops), _pos(obj.pos, last))
+
+    def primary(self) -> Expr:
+        token = self.take()
+        kind = token.kind
+        if kind == "number":
+            digits = token.text.split(".")[0].split("e")[0].split("E")[0]
+            if len(digits) > MAX_DIGITS:
+                raise HclSyntaxError(f"number literal longer than {MAX_DIGITS} digits", token.line, 1)
+            return Lit(_number(token), _pos(token, token))
+        if kind == "ident":
+            return self.name_or_call(token)
+        if kind == "string":
+            return self.template(token.text, token, token.start + 1, quoted=True)
+        if kind == "heredoc":
+            body, inner = heredoc_body(token.text)
+            return self.template(body, token, token.start + inner, quoted=False)
+        if kind == "op":
+            if token.text == "(":
+                self.newlines.append(False)
+                self.enter(token)
+                expr = self.expression()
+                self.expect(")")
+                self.depth -= 1
+                self.newlines.pop()
+                return expr
+            if token.text == "[":
+                return self.tuple_or_for(token)
+            if token.text == "{":
+                return self.object_or_for(token)
+        raise self.unexpected(token)
+
+    def name_or_call(self, token: Token) -> Expr:
+        name = token.text
+        nxt = self.peek()
+        if nxt.kind == "op" and nxt.text == "::":
+            parts = [name]
+            while self.is_op("::"):
+                self.take()
+                part = self.take()
+                if part.kind != "ident":
+                    raise self.unexpected(part)
+                parts.append(part.text)
+            name = "::".join(parts)
+            nxt = self.peek()
+            if not (nxt.kind == "op" and nxt.text == "("):
+                raise self.unexpected(nxt)
+        if nxt.kind == "op" and nxt.text == "(":
+            return self.call(token, name)
+        if name in ("true", "false"):
+            return Lit(name == "true", _pos(token, token))
+        if name == "null":
+            return Lit(None, _pos(token, token))
+        return Name(name, _pos(token, token))
+
+    def call(self, token: Token, name: str) -> Call:
+        opening = self.take()
+        self.newlines.append(False)
+        self.enter(opening)
+        args: list[Expr] = []
+        expand = False
+        while not self.is_op(")"):
+            args.append(self.expression())
+            if self.is_op("..."):
+                self.take()
+                expand = True
+                break
+            if not self.is_op(","):
+                break
+            self.take()
+        closing = self.expect(")")
+        self.depth -= 1
+        self.newlines.pop()
+        return Call(name, tuple(args), expand, _pos(token, closing))
+
+    def for_intro(self) -> tuple[str | None, str, Expr]:
+        self.take()  # `for`
+        first = self.take()
+        if first.kind != "ident":
+            raise self.unexpected(first)
+        key_var: str | None = None
+        value_var = first.text
+        if self.is_op(","):
+            self.take()
+            second = self.take()
+            if second.kind != "ident":
+                raise self.unexpected(second)
+            key_var, value_var = first.text, second.text
+        keyword = self.take()
+        if keyword.kind != "ident" or keyword.text != "in":
+            raise self.unexpected(keyword)
+        collection = self.expression()
+        self.expect(":")
+        return key_var, value_var, collection
+
+    def for_cond(self) -> Expr | None:
+        token = self.peek()
+        if token.kind == "ident" and token.text == "if":
+            self.take()
+            return self.expression()
+        return None
+
+    def starts_for(self) -> bool:
+        token = self.peek()
+        return token.kind == "ident" and token.text == "for" and self.peek_after().kind == "ident"
+
+    def tuple_or_for(self, opening: Token) -> Expr:
+        self.newlines.append(False)
+        self.enter(opening)
+        if self.starts_for():
+            key_var, value_var, collection = self.for_intro()
+            value = self.expression()
+            cond = self.for_cond()
+            closing = self.expect("]")
+            result: Expr = ForExpr(key_var, value_var, collection, None, value, cond, False, _pos(opening, closing))
+        else:
+            items: list[Expr] = []
+            while not self.is_op("]"):
+                items.append(self.expression())
+                if not self.is_op(","):
+                    break
+                self.take()
+            closing = self.expect("]")
+            result = TupleExpr(tuple(items), _pos(opening, closing))
+        self.depth -= 1
+        self.newlines.pop()
+        return result
+
+    def object_or_for(self, opening: Token) -> Expr:
+        self.enter(opening)
+        self.newlines.append(False)
+        if self.starts_for():
+            key_var, value_var, collection = self.for_intro()
+            key = self.expression()
+            self.expect("=>")
+            value = self.expression()
+            grouping = self.is_op("...")
+            if grouping:
+                self.take()
+            cond = self.for_cond()
+            closing = self.expect("}")
+            self.newlines.pop()
+            self.depth -= 1
+            return ForExpr(key_var, value_var, collection, key, value, cond, grouping, _pos(opening, closing))
+        self.newlines[-1] = True  # an object's items are separated by newlines or commas
+        items: list[tuple[Expr, Expr]] = []
+        while True:
+            self.skip_newlines()
+            if self.is_op("}"):
+                break
+            key = self.object_key()
+            token = self.take()
+            if token.kind != "op" or token.text not in ("=", ":"):
+                raise self.unexpected(token)
+            value = self.expression()
+            items.append((key, value))
+            token = self.peek()
+            if (token.kind == "op" and token.text == ",") or token.kind == "nl":
+                self.take()
+            elif not (token.kind == "op" and token.text == "}"):
+                raise self.unexpected(token)
+        closing = self.take()
+        self.newlines.pop()
+        self.depth -= 1
+        return ObjectExpr(tuple(items), _pos(opening, closing))
+
+    def object_key(self) -> Expr:
+        token = self.peek()
+        after = self.peek_after()
+        if token.kind == "ident" and after.kind == "op" and after.text in ("=", ":"):
+            self.take()
+            return Lit(token.text, _pos(token, token))  # `{ x = 1 }`: the name, not a reference
+        self.newlines.append(False)
+        key = self.expression()
+        self.newlines.pop()
+        return key
+
+    # -- templates
+
+    def template(self, raw: str, token: Token, text_start: int, *, quoted: bool) -> Expr:
+        pos = _pos(token, token)
         try:
             if "${" not in raw and "%{" not in raw:
                 return Lit(unescape(raw) if quoted else raw, pos)
-            parts, directive = split_template(raw, self._interpolation, quoted=quoted, offset=text_start)
+            source = self.scanner.text
+            base = self.scanner.base
+
+            def interpolation(inner: str, offset: int) -> Expr:
+                line = token.line + source.count("\n", token.start - base, offset - base)
+                return _parse_expression(inner, offset, line - 1, self.depth)
+
+            parts, directive = split_template(raw, interpolation, quoted=quoted, offset=text_start)
         except TemplateSyntaxError as exc:
-            raise HclSyntaxError(str(exc), pos.line, 1) from None
+            raise HclSyntaxError(str(exc), token.line, 1) from None
         return Template(tuple(parts), pos, directive)  # type: ignore[arg-type]
 
-    def _interpolation(self, source: str, offset: int) -> Expr:
-        f = self.frame
-        line = f.text.count("\n", 0, max(0, offset - f.base)) + f.base_line
-        simple = _simple_reference(source, offset, line + 1)
-        if simple is not None:
-            return simple
-        return _parse_expression(source, offset, line)
 
-    def heredoc_template(self, children: list[Any]) -> Expr:
-        token = children[0]
-        pos = self.span(children)
-        body, inner = heredoc_body(str(token))
-        return self._template(body, pos, pos.start + inner, quoted=False)
-
-    heredoc_template_trim = heredoc_template
-
-    def tuple_expr(self, children: list[Any]) -> TupleExpr:
-        return TupleExpr(tuple(self._expr(c) for c in self._real(children)), self.span(children))
-
-    def object_expr(self, children: list[Any]) -> ObjectExpr:
-        items = tuple((e.key, e.value) for e in children if isinstance(e, _Elem))
-        return ObjectExpr(items, self.span(children))
-
-    def object_elem(self, children: list[Any]) -> _Elem:
-        key_part, value_part = self._real(children)[:2]
-        if isinstance(key_part, _Ident):
-            key: Expr = Lit(key_part.name, key_part.pos)
-        else:
-            key = self._expr(key_part)
-            # `{ (var.x) = 1 }` evaluates the key; `{ x = 1 }` written as an expression is the name.
-            if isinstance(key, Name):
-                key = Lit(key.name, key.pos)
-        return _Elem(key, self._expr(value_part))
-
-    def arguments(self, children: list[Any]) -> _Args:
-        items = [self._expr(c) for c in self._real(children)]
-        expand = any(hasattr(c, "type") and str(c) == "..." for c in children)
-        return _Args(items, expand)
-
-    def function_call(self, children: list[Any]) -> Call:
-        parts = self._real(children)
-        name = parts[0].name
-        args = parts[1] if len(parts) > 1 else _Args([], False)
-        return Call(name, tuple(args.items), args.expand and bool(args.items), self.span(children))
-
-    def provider_function_call(self, children: list[Any]) -> Call:
-        idents = [c.name for c in children if isinstance(c, _Ident)]
-        args = next((c for c in children if isinstance(c, _Args)), _Args([], False))
-        return Call("provider::" + "::".join(idents), tuple(args.items), False, self.span(children))
-
-    def colons(self, children: list[Any]) -> _NL:
-        return NL
-
-    def get_attr(self, children: list[Any]) -> _Step:
-        ident = next(c for c in children if isinstance(c, _Ident))
-        return _Step("attr", ident.name, self.span(children))
-
-    def index(self, children: list[Any]) -> _Step:
-        parts = self._real(children)
-        pos = self.span(children)
-        if parts:
-            return _Step("index", self._expr(parts[0]), pos)
-        digits = [c for c in children if getattr(c, "type", "") == "DECIMAL"]  # legacy `x.0`
-        return _Step("index", Lit(int("".join(map(str, digits))), pos), pos)
-
-    def get_attr_expr_term(self, children: list[Any]) -> Expr:
-        obj, step = children
-        return GetAttr(self._expr(obj), step.value, self.span(children))
-
-    def index_expr_term(self, children: list[Any]) -> Expr:
-        obj, step = children
-        return Index(self._expr(obj), step.value, self.span(children))
-
-    def attr_splat(self, children: list[Any]) -> _Ops:
-        return _Ops(tuple((s.kind, s.value) for s in children if isinstance(s, _Step)))
-
-    full_splat = attr_splat
-
-    def attr_splat_expr_term(self, children: list[Any]) -> Expr:
-        obj, ops = children
-        return Splat(self._expr(obj), ops.ops, self.span(children))
-
-    full_splat_expr_term = attr_splat_expr_term
-
-    def unary_op(self, children: list[Any]) -> Expr:
-        return UnaryOp(str(children[0]), self._expr(children[1]), self.span(children))
-
-    def binary_operator(self, children: list[Any]) -> str:
-        return str(children[0])
-
-    def binary_term(self, children: list[Any]) -> _Term:
-        op, right = self._real(children)[:2]
-        return _Term(op, self._expr(right))
-
-    def _flat(self, expr: Expr) -> tuple[list[Expr], list[str]]:
-        chain = self.frame.chains.pop(id(expr), None)
-        return (list(chain[0]), list(chain[1])) if chain else ([expr], [])
-
-    def binary_op(self, children: list[Any]) -> Expr:
-        # python-hcl2 4's grammar nests every operator chain to the right and lets a trailing conditional
-        # swallow the last operand; flatten and rebuild with HCL's precedence.
-        left, term = self._real(children)[:2]
-        operands, operators = self._flat(self._expr(left))
-        right = term.right
-        trailing: Cond | None = None
-        f = self.frame
-        if isinstance(right, Cond) and id(right) in f.bare_conds:
-            f.bare_conds.discard(id(right))
-            trailing = right
-            right = right.cond
-        more, more_ops = self._flat(right)
-        operands += more
-        operators += [term.op, *more_ops]
-        result = _precedence(operands, operators)
-        if trailing is not None:
-            cond = Cond(result, trailing.then, trailing.other, self.span(children))
-            f.bare_conds.add(id(cond))
-            return cond
-        f.chains[id(result)] = (operands, operators)
-        return result
-
-    def conditional(self, children: list[Any]) -> Cond:
-        cond, then, other = (self._expr(c) for c in self._real(children))
-        result = Cond(cond, then, other, self.span(children))
-        self.frame.bare_conds.add(id(result))
-        return result
-
-    def for_intro(self, children: list[Any]) -> _ForIntro:
-        names = [c.name for c in children if isinstance(c, _Ident)]
-        exprs = [c for c in self._real(children) if not isinstance(c, _Ident) and not hasattr(c, "start_pos")]
-        return _ForIntro(names, self._expr(exprs[0]))
-
-    def for_cond(self, children: list[Any]) -> _ForCond:
-        exprs = [
-            c for c in self._real(children) if not hasattr(c, "start_pos") or getattr(c, "type", "") == "STRING_LIT"
-        ]
-        return _ForCond(self._expr(exprs[0]))
-
-    def _for(self, children: list[Any], is_object: bool) -> ForExpr:
-        intro = next(c for c in children if isinstance(c, _ForIntro))
-        cond = next((c.expr for c in children if isinstance(c, _ForCond)), None)
-        body = [
-            self._expr(c)
-            for c in self._real(children)
-            if not isinstance(c, (_ForIntro, _ForCond)) and (not hasattr(c, "start_pos") or c.type == "STRING_LIT")
-        ]
-        grouping = any(str(c) == "..." for c in children if hasattr(c, "start_pos") and c.type != "STRING_LIT")
-        names = intro.names
-        key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-        key_expr = body[0] if is_object else None
-        value_expr = body[1] if is_object else body[0]
-        return ForExpr(key_var, value_var, intro.collection, key_expr, value_expr, cond, grouping, self.span(children))
-
-    def for_tuple_expr(self, children: list[Any]) -> ForExpr:
-        return self._for(children, False)
-
-    def for_object_expr(self, children: list[Any]) -> ForExpr:
-        return self._for(children, True)
-
-
-# Grammar rules named like builtins; as class attributes they would shadow `tuple` in annotations.
-_Builder.tuple = _Builder.tuple_expr  # type: ignore[attr-defined]
-_Builder.object = _Builder.object_expr  # type: ignore[attr-defined]
-
-
-def _cache_file() -> str | bool:
-    from emailiac.sources.terraform.cachestore import default_cache_dir
-
-    directory = default_cache_dir()
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    if not os.access(directory, os.W_OK):
-        return False
-    return str(directory / f"lark-hcl2-{parser_version()}.cache")
-
-
-@functools.lru_cache(maxsize=1)
-def _parser() -> tuple[Any, _Builder]:
-    from lark import Lark
-
-    builder = _Builder()
-    parser = Lark.open(
-        str(_package_dir() / "hcl2.lark"),
-        parser="lalr",
-        # Punctuation is kept so spans reach the closing brace; positions come from tokens.
-        keep_all_tokens=True,
-        transformer=builder,
-        cache=_cache_file(),
-    )
-    return parser, builder
-
-
-def _syntax_error(exc: Exception) -> HclSyntaxError:
-    if isinstance(exc, HclSyntaxError):
-        return exc
-    inner = getattr(exc, "orig_exc", None)  # errors raised by our callbacks arrive wrapped by lark
-    if isinstance(inner, HclSyntaxError):
-        return inner
-    line = getattr(exc, "line", None) or 1
-    column = getattr(exc, "column", None) or 1
-    token = getattr(exc, "token", None)
-    if token is not None and str(token).strip():
-        what = f"unexpected {str(token).strip()[:40]!r}"
-    elif getattr(exc, "char", None):
-        what = f"unexpected character {exc.char!r}"  # type: ignore[attr-defined]
-    elif token is not None:
-        what = "unexpected end of input" if token.type == "$END" else "unexpected line break"
-    else:
-        what = str(exc).splitlines()[0]
-    return HclSyntaxError(what, int(line), int(column))
-
-
-def _run(text: str, base: int, base_line: int) -> Any:
-    from lark.exceptions import LarkError
-
-    parser, builder = _parser()
-    builder.frames.append(_Frame(text, base, base_line, {}, set()))
-    try:
-        return parser.parse(text)
-    except LarkError as exc:
-        raise _syntax_error(exc) from None
-    finally:
-        builder.frames.pop()
+def _deep_enough() -> None:
+    # Parsing recurses a few frames per nesting level; MAX_DEPTH levels must fit.
+    needed = MAX_DEPTH * _FRAMES_PER_LEVEL + 2000
+    if sys.getrecursionlimit() < needed:
+        sys.setrecursionlimit(needed)
 
 
 def parse_hcl(text: str, path: str = "<string>") -> HclFile:
     """Parse HCL text into our tree; raises HclSyntaxError with the position of the first error."""
-    # The grammar needs a newline at the end of every block, including the last one.
-    body: BodyAst = _run(text + "\n", 0, 0)
-    return HclFile(path, body)
+    _deep_enough()
+    scanner = _Scanner(text, 0, 0)
+    parser = _Parser(scanner)
+    body = parser.body(None)
+    return HclFile(path, body, tuple(scanner.comments))
 
 
-def _parse_expression(source: str, offset: int, line: int) -> Expr:
-    try:
-        body: BodyAst = _run(f"{_EXPR_PREFIX}{source}\n", offset - len(_EXPR_PREFIX), line)
-    except HclSyntaxError as err:
-        raise HclSyntaxError(f"in interpolation: {err.message}", err.line, err.column) from None
-    return body.attributes[0].expr
+def _parse_expression(source: str, offset: int, line: int, depth: int = 0) -> Expr:
+    scanner = _Scanner(source, offset, line)
+    parser = _Parser(scanner)
+    parser.depth = depth
+    parser.newlines = [False]  # an interpolation ignores newlines
+    expr = parser.expression()
+    rest = parser.peek()
+    if rest.kind != "eof":
+        raise parser.unexpected(rest)
+    return expr
 
 
 def parse_expression(source: str, *, base: int = 0, base_line: int = 0) -> Expr:
     """Parse one expression (an interpolation's content, a TF_VAR_ value)."""
+    _deep_enough()
     return _parse_expression(source, base, base_line)
