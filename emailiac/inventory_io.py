@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import types
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from emailiac import __version__
 from emailiac.model import FACT_TYPES, Gap, Inventory, Note, Provenance, Unknown
@@ -37,14 +38,112 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(value: Any, raw: bool = False) -> Any:
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _unknown(value: Any, where: str) -> Unknown:
+    reason, refs, pattern = value.get("$unknown"), value.get("refs", []), value.get("pattern")
+    if not (
+        isinstance(reason, str)
+        and isinstance(refs, list)
+        and all(isinstance(r, str) for r in refs)
+        and isinstance(pattern, (str, type(None)))
+    ):
+        raise InventoryFormatError(f"{where}: a malformed unknown value")
+    return Unknown(reason, tuple(refs), pattern)
+
+
+def _decode(value: Any, where: str, raw: bool) -> Any:
+    """Free-form JSON (policy documents): kept as it is, but for unknown markers."""
     if isinstance(value, dict):
         if "$unknown" in value:
-            return Unknown(value["$unknown"], tuple(value.get("refs", ())), value.get("pattern"))
-        return {k: _decode(v, raw) for k, v in value.items()}
+            return _unknown(value, where)
+        return {k: _decode(v, where, raw) for k, v in value.items()}
     if isinstance(value, list):
-        items = [_decode(v, raw) for v in value]
+        items = [_decode(v, where, raw) for v in value]
         return items if raw else tuple(items)
+    return value
+
+
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(kind: type[Any]) -> dict[str, Any]:
+    if kind not in _HINTS:
+        _HINTS[kind] = get_type_hints(kind)
+    return _HINTS[kind]
+
+
+def _typed(value: Any, hint: Any, where: str, raw: bool) -> Any:
+    """`value` read as the model's annotation `hint` says, or InventoryFormatError naming where it is not."""
+    origin = get_origin(hint)
+    if hint is Any:
+        return _decode(value, where, raw)
+    if origin in (Union, types.UnionType):
+        for option in get_args(hint):
+            try:
+                return _typed(value, option, where, raw)
+            except InventoryFormatError:
+                continue
+        raise InventoryFormatError(f"{where}: unexpected value, {_kind(value)}")
+    if hint is type(None):
+        if value is None:
+            return None
+    elif hint is Unknown:
+        if isinstance(value, dict) and "$unknown" in value:
+            return _unknown(value, where)
+    elif dataclasses.is_dataclass(hint):
+        return _dataclass(hint, value, where)  # type: ignore[arg-type]
+    elif hint is bool or hint is str:
+        if isinstance(value, hint):
+            return value
+    elif hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif hint is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+    elif origin is tuple:
+        args = get_args(hint)
+        if isinstance(value, list):
+            if len(args) == 2 and args[1] is Ellipsis:
+                return tuple(_typed(v, args[0], f"{where}[{i}]", raw) for i, v in enumerate(value))
+            if len(value) == len(args):
+                return tuple(
+                    _typed(v, a, f"{where}[{i}]", raw) for i, (v, a) in enumerate(zip(value, args, strict=True))
+                )
+    elif (origin is Mapping or hint is Mapping) and isinstance(value, dict) and "$unknown" not in value:
+        return _decode(value, where, raw)
+    raise InventoryFormatError(f"{where}: unexpected value, {_kind(value)}")
+
+
+def _dataclass(kind: type[Any], entry: Any, where: str) -> Any:
+    if not isinstance(entry, dict):
+        raise InventoryFormatError(f"{where}: expected an object, not {_kind(entry)}")
+    hints = _hints(kind)
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(kind):
+        if f.name in entry:
+            kwargs[f.name] = _typed(entry[f.name], hints[f.name], f"{where}.{f.name}", f.name in _RAW_FIELDS)
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise InventoryFormatError(f"{where}: {f.name} is missing")
+    return kind(**kwargs)
+
+
+def _strings(doc: dict[str, Any], key: str) -> set[str]:
+    value = doc.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InventoryFormatError(f"{key}: expected a list of strings")
+    return set(value)
+
+
+def _entries(doc: dict[str, Any], key: str) -> list[Any]:
+    value = doc.get(key, [])
+    if not isinstance(value, list):
+        raise InventoryFormatError(f"{key}: expected a list, not {_kind(value)}")
     return value
 
 
@@ -73,34 +172,31 @@ def is_inventory_json(text: str) -> bool:
 
 
 def read_inventory(text: str) -> Inventory:
+    """An inventory written by dump_inventory; anything else (any field of the wrong shape) raises
+    InventoryFormatError with a one-line reason naming the field."""
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InventoryFormatError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:
+        raise InventoryFormatError(f"invalid JSON: {str(exc) or 'nested too deeply'}") from None
     if not isinstance(doc, dict) or doc.get("emailiac_inventory") != FORMAT:
         raise InventoryFormatError(f"not an emailiac inventory of format {FORMAT}")
-    inv = Inventory(
-        sources=set(doc.get("sources", [])),
-        authoritative=set(doc.get("authoritative", [])),
-        gaps=[Gap(**g) for g in doc.get("gaps", [])],
-        notes=[Note(**n) for n in doc.get("notes", [])],
-    )
-    for i, entry in enumerate(doc.get("facts", [])):
-        tag = entry.get("$fact", entry.get("type", ""))
-        kind = FACT_TYPES.get(tag)
-        if kind is None:
-            raise InventoryFormatError(f"fact {i}: unknown type {tag!r}")
-        kwargs: dict[str, Any] = {}
-        for f in dataclasses.fields(kind):
-            if f.name not in entry:
-                continue
-            value = entry[f.name]
-            if f.name == "prov":
-                kwargs["prov"] = Provenance(**value)
-            else:
-                kwargs[f.name] = _decode(value, raw=f.name in _RAW_FIELDS)
-        try:
-            inv.facts.append(kind(**kwargs))
-        except TypeError as exc:
-            raise InventoryFormatError(f"fact {i} ({kind.__name__}): {exc}") from None
+    try:
+        inv = Inventory(
+            sources=_strings(doc, "sources"),
+            authoritative=_strings(doc, "authoritative"),
+            gaps=[_dataclass(Gap, g, f"gaps[{i}]") for i, g in enumerate(_entries(doc, "gaps"))],
+            notes=[_dataclass(Note, n, f"notes[{i}]") for i, n in enumerate(_entries(doc, "notes"))],
+        )
+        for i, entry in enumerate(_entries(doc, "facts")):
+            if not isinstance(entry, dict):
+                raise InventoryFormatError(f"facts[{i}]: expected an object, not {_kind(entry)}")
+            tag = entry.get("$fact", entry.get("type", ""))
+            kind = FACT_TYPES.get(tag) if isinstance(tag, str) else None
+            if kind is None:
+                raise InventoryFormatError(f"facts[{i}]: unknown type {tag!r}")
+            inv.facts.append(_dataclass(kind, entry, f"facts[{i}] ({kind.__name__})"))
+    except RecursionError:
+        raise InventoryFormatError("nested too deeply") from None
     return inv

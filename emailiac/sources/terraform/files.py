@@ -16,7 +16,7 @@ from emailiac.sources.terraform.hcl import HclSyntaxError, parse_hcl
 from emailiac.sources.terraform.jsonsyntax import parse_tf_json
 from emailiac.sources.terraform.suppress import find_suppressions
 
-__all__ = ["ParsedFile", "parse_file", "parse_text"]
+__all__ = ["ParsedFile", "decode", "parse_file", "parse_text"]
 
 
 @dataclass
@@ -33,8 +33,18 @@ def parse_text(text: str, path: str) -> ParsedFile:
         hcl = parse_tf_json(text, path) if path.endswith(".json") else parse_hcl(text, path)
     except HclSyntaxError as exc:
         return ParsedFile(path, None, InputError(f"syntax error: {exc.message}", path, exc.line, exc.column))
-    suppressions, warnings = find_suppressions(text, path, hcl.body.blocks)
+    suppressions, warnings = find_suppressions(hcl.comments, text, path, hcl.body.blocks)
     return ParsedFile(path, hcl, None, suppressions, warnings)
+
+
+def decode(data: bytes, path: str) -> str | InputError:
+    """A file's text as Terraform reads it: UTF-8, a leading byte-order mark dropped."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return InputError("file is UTF-16; Terraform reads only UTF-8", path, 1)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return InputError("file is not valid UTF-8", path, data[: exc.start].count(b"\n") + 1)
 
 
 def read_text(path: Path) -> str | InputError:
@@ -42,11 +52,7 @@ def read_text(path: Path) -> str | InputError:
         data = path.read_bytes()
     except OSError as exc:
         return InputError(f"cannot read file: {exc.strerror}", str(path))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return InputError("file is not valid UTF-8", str(path), line)
+    return decode(data, str(path))
 
 
 def parse_file(path: Path) -> ParsedFile:
@@ -63,6 +69,6 @@ def is_plan_json(text: str) -> bool:
         return False
     try:
         doc = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(doc, dict) and "format_version" in doc and ("planned_values" in doc or "values" in doc)

@@ -9,16 +9,15 @@ and operator chains are folded in a loop, so no input makes parsing slower than 
 from __future__ import annotations
 
 import re
-import sys
-from typing import NamedTuple
 
 from emailiac.sources.terraform.ast import (
+    MAX_INT_DIGITS,
+    MAX_TREE_DEPTH,
     Attribute,
     BinOp,
     Block,
     BodyAst,
     Call,
-    Comment,
     Cond,
     Expr,
     ForExpr,
@@ -34,6 +33,7 @@ from emailiac.sources.terraform.ast import (
     TupleExpr,
     UnaryOp,
 )
+from emailiac.sources.terraform.hclscan import HclSyntaxError, Scanner, Token
 from emailiac.sources.terraform.template import TemplateSyntaxError, heredoc_body, split_template, unescape
 
 __all__ = ["HclSyntaxError", "parse_expression", "parse_hcl", "parser_version"]
@@ -57,190 +57,25 @@ PRECEDENCE = {
     "%": 6,
 }
 # Nesting deeper than this is refused with a syntax error rather than exhausting the interpreter's stack.
-MAX_DEPTH = 1000
-# Longer integer literals are refused: converting them costs time quadratic in their length.
-MAX_DIGITS = 20_000
-_FRAMES_PER_LEVEL = 8
-
-
-class HclSyntaxError(Exception):
-    """A file that does not parse; carries the 1-based line and column."""
-
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
+MAX_DEPTH = MAX_TREE_DEPTH
+# Longer number literals are refused: converting them costs time quadratic in their length.
+MAX_DIGITS = MAX_INT_DIGITS
 
 
 def parser_version() -> str:
     return _VERSION
 
 
-# ---------------------------------------------------------------- scanner
-
-
-class Token(NamedTuple):
-    kind: str  # ident | number | string | heredoc | op | nl | eof
-    text: str  # the token's source text (for a string: without its quotes)
-    start: int  # offsets in the file
-    end: int
-    line: int  # 1-based lines of its first and last character
-    end_line: int
-
-
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>[ \t\r\f\ufeff]+)
-    |(?P<nl>\n)
-    |(?P<lcomment>(?:\#|//)[^\n]*)
-    |(?P<bcomment>/\*)
-    |(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
-    |(?P<ident>[^\W\d][\w-]*)
-    |(?P<string>")
-    |(?P<heredoc><<-?(?=[^\W\d]))
-    |(?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|::|[-+*/%<>!=?:.,(){}\[\]])
-    """,
-    re.VERBOSE,
-)
-# Inside a quoted string: what ends it, an escape, an interpolation or directive, or an escaped `$${`/`%%{`.
-_IN_STRING = re.compile(r'"|\\.|\n|\$\$\{|%%\{|[$%]\{', re.DOTALL)
-# Inside an interpolation: braces and nested strings.
-_IN_INTERPOLATION = re.compile(r'[{}"\n]')
-_HEREDOC_MARKER = re.compile(r"<<-?([^\W\d][\w-]*)[ \t]*\r?\n")
-
-
-class _Scanner:
-    def __init__(self, text: str, base: int, base_line: int) -> None:
-        self.text = text
-        self.base = base
-        self.base_line = base_line
-        self.comments: list[Comment] = []
-
-    def error(self, message: str, offset: int) -> HclSyntaxError:
-        line = self.text.count("\n", 0, offset) + 1
-        column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
-        return HclSyntaxError(message, line + self.base_line, column)
-
-    def tokens(self) -> list[Token]:
-        text, base = self.text, self.base
-        out: list[Token] = []
-        append = out.append
-        match = _TOKEN.match
-        pos = 0
-        line = self.base_line + 1
-        n = len(text)
-        while pos < n:
-            m = match(text, pos)
-            if m is None:
-                raise self.error(f"unexpected character {text[pos]!r}", pos)
-            kind = m.lastgroup
-            end = m.end()
-            if kind == "ws":
-                pos = end
-                continue
-            if kind == "nl":
-                append(Token("nl", "\n", base + pos, base + end, line, line))
-                line += 1
-            elif kind == "lcomment":
-                self.comments.append(Comment(m.group().rstrip("\r"), line, base + pos))
-                # A line comment ends its line: it stands for the newline it swallows.
-                append(Token("nl", "\n", base + pos, base + end, line, line))
-            elif kind == "bcomment":
-                close = text.find("*/", end)
-                if close < 0:
-                    raise self.error("unterminated /* comment", pos)
-                end = close + 2
-                self.comments.append(Comment(text[pos:end], line, base + pos))
-                line += text.count("\n", pos, end)
-            elif kind == "string":
-                end = self.string_end(end)
-                lines = text.count("\n", pos, end)
-                append(Token("string", text[pos + 1 : end - 1], base + pos, base + end, line, line + lines))
-                line += lines
-            elif kind == "heredoc":
-                end = self.heredoc_end(pos)
-                lines = text.count("\n", pos, end)
-                append(Token("heredoc", text[pos:end], base + pos, base + end, line, line + lines))
-                line += lines
-            else:
-                append(Token(kind, m.group(), base + pos, base + end, line, line))  # type: ignore[arg-type]
-            pos = end
-        append(Token("eof", "", base + n, base + n, line, line))
-        return out
-
-    def string_end(self, pos: int) -> int:
-        """The offset just past the closing quote of the string whose text starts at `pos`: a walk over
-        nested interpolations and the strings inside them, linear in the text it passes."""
-        text = self.text
-        start = pos - 1
-        # Open strings (None) and interpolations (their brace depth), innermost last.
-        stack: list[int | None] = [None]
-        while True:
-            if stack[-1] is None:
-                m = _IN_STRING.search(text, pos)
-                if m is None or m.group() == "\n":
-                    raise self.error("unterminated string", start)
-                token = m.group()
-                pos = m.end()
-                if token == '"':
-                    stack.pop()
-                    if not stack:
-                        return pos
-                elif token in ("${", "%{"):
-                    stack.append(1)
-            else:
-                m = _IN_INTERPOLATION.search(text, pos)
-                if m is None:
-                    raise self.error("unterminated template interpolation", start)
-                token = m.group()
-                pos = m.end()
-                if token == "{":
-                    stack[-1] += 1
-                elif token == "}":
-                    stack[-1] -= 1
-                    if stack[-1] == 0:
-                        stack.pop()
-                elif token == '"':
-                    stack.append(None)
-
-    def heredoc_end(self, pos: int) -> int:
-        text = self.text
-        m = _HEREDOC_MARKER.match(text, pos)
-        if m is None:
-            raise self.error("a heredoc marker must be followed by a line break", pos)
-        closing = re.compile(rf"^[ \t]*{re.escape(m.group(1))}[ \t]*\r?$", re.MULTILINE).search(text, m.end())
-        if closing is None:
-            raise self.error(f"unterminated heredoc: no closing {m.group(1)} line", pos)
-        return closing.end() - (1 if closing.group().endswith("\r") else 0)
-
-
-# ---------------------------------------------------------------- parser
-
-
 def _pos(first: Token | Pos, last: Token | Pos) -> Pos:
-    if isinstance(first, Token):
-        start, line = first.start, first.line
-    else:
-        start, line = first.start, first.line
-    return Pos(start, last.end, line, last.end_line)
+    return Pos(first.start, last.end, first.line, last.end_line)
 
 
 def _number(token: Token) -> int | float:
-    text = token.text
-    if text.isdigit():
-        if len(text) <= 4000:
-            return int(text)
-        value = 0
-        for i in range(0, len(text), 4000):
-            chunk = text[i : i + 4000]
-            value = value * 10 ** len(chunk) + int(chunk)
-        return value
-    return float(text)
+    return int(token.text) if token.text.isdigit() else float(token.text)
 
 
 class _Parser:
-    def __init__(self, scanner: _Scanner) -> None:
+    def __init__(self, scanner: Scanner) -> None:
         self.scanner = scanner
         self.tokens = scanner.tokens()
         self.i = 0
@@ -469,8 +304,7 @@ class _Parser:
         token = self.take()
         kind = token.kind
         if kind == "number":
-            digits = token.text.split(".")[0].split("e")[0].split("E")[0]
-            if len(digits) > MAX_DIGITS:
+            if len(token.text) > MAX_DIGITS:
                 raise HclSyntaxError(f"number literal longer than {MAX_DIGITS} digits", token.line, 1)
             return Lit(_number(token), _pos(token, token))
         if kind == "ident":
@@ -660,24 +494,16 @@ class _Parser:
         return Template(tuple(parts), pos, directive)  # type: ignore[arg-type]
 
 
-def _deep_enough() -> None:
-    # Parsing recurses a few frames per nesting level; MAX_DEPTH levels must fit.
-    needed = MAX_DEPTH * _FRAMES_PER_LEVEL + 2000
-    if sys.getrecursionlimit() < needed:
-        sys.setrecursionlimit(needed)
-
-
 def parse_hcl(text: str, path: str = "<string>") -> HclFile:
     """Parse HCL text into our tree; raises HclSyntaxError with the position of the first error."""
-    _deep_enough()
-    scanner = _Scanner(text, 0, 0)
+    scanner = Scanner(text, 0, 0)
     parser = _Parser(scanner)
     body = parser.body(None)
     return HclFile(path, body, tuple(scanner.comments))
 
 
 def _parse_expression(source: str, offset: int, line: int, depth: int = 0) -> Expr:
-    scanner = _Scanner(source, offset, line)
+    scanner = Scanner(source, offset, line)
     parser = _Parser(scanner)
     parser.depth = depth
     parser.newlines = [False]  # an interpolation ignores newlines
@@ -690,5 +516,4 @@ def _parse_expression(source: str, offset: int, line: int, depth: int = 0) -> Ex
 
 def parse_expression(source: str, *, base: int = 0, base_line: int = 0) -> Expr:
     """Parse one expression (an interpolation's content, a TF_VAR_ value)."""
-    _deep_enough()
     return _parse_expression(source, base, base_line)

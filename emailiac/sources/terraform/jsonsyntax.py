@@ -2,7 +2,8 @@
 
 Strings are templates (`"${var.x}"`); nested objects become blocks where Terraform's own JSON rules make them
 blocks (the block types below), and attributes elsewhere (adapters read both through Body.blocks_of).
-Lines come from a scan of the text, since JSON parsers do not keep them.
+Lines come from a scan of the text, since JSON parsers do not keep them. Terraform's JSON comments are `"//"`
+properties; one written on a line of its own is kept as a comment (suppressions live in comments).
 """
 
 from __future__ import annotations
@@ -11,7 +12,19 @@ import json
 import re
 from typing import Any
 
-from emailiac.sources.terraform.ast import Attribute, Block, BodyAst, Expr, HclFile, Lit, ObjectExpr, Pos, TupleExpr
+from emailiac.sources.terraform.ast import (
+    Attribute,
+    Block,
+    BodyAst,
+    Comment,
+    Expr,
+    HclFile,
+    Lit,
+    ObjectExpr,
+    Pos,
+    Template,
+    TupleExpr,
+)
 from emailiac.sources.terraform.hcl import HclSyntaxError, parse_expression
 from emailiac.sources.terraform.template import split_template
 
@@ -48,8 +61,6 @@ def _value(value: Any, pos: Pos) -> Expr:
         parts, directive = split_template(
             value, lambda src, off: parse_expression(src, base=pos.start, base_line=pos.line - 1), quoted=False
         )
-        from emailiac.sources.terraform.ast import Template
-
         return Template(tuple(parts), pos, directive)  # type: ignore[arg-type]
     if isinstance(value, list):
         return TupleExpr(tuple(_value(v, pos) for v in value), pos)
@@ -86,11 +97,29 @@ def _blocks(block_type: str, value: Any, labels: tuple[str, ...], lines: _Lines,
     return out
 
 
+_COMMENT = re.compile(r'^[ \t]*"//"[ \t]*:[ \t]*("(?:[^"\\]|\\.)*")', re.MULTILINE)
+
+
+def _comments(text: str) -> tuple[Comment, ...]:
+    found = []
+    for m in _COMMENT.finditer(text):
+        try:
+            value = json.loads(m.group(1))
+        except ValueError:
+            continue
+        found.append(Comment(f"// {value}", text.count("\n", 0, m.start()) + 1, m.start()))
+    return tuple(found)
+
+
 def parse_tf_json(text: str, path: str) -> HclFile:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise HclSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise HclSyntaxError("JSON nested too deeply", 1, 1) from None
+    except ValueError as exc:  # an integer too long to convert
+        raise HclSyntaxError(f"invalid JSON: {exc}", 1, 1) from None
     if not isinstance(doc, dict):
         raise HclSyntaxError("a .tf.json file must hold a JSON object", 1, 1)
     lines = _Lines(text)
@@ -99,4 +128,4 @@ def parse_tf_json(text: str, path: str) -> HclFile:
         if block_type in _LABELS:
             offset, _ = lines.find(block_type, 0)
             blocks.extend(_blocks(block_type, value, (), lines, offset))
-    return HclFile(path, BodyAst((), tuple(blocks)))
+    return HclFile(path, BodyAst((), tuple(blocks)), _comments(text))

@@ -8,7 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from emailiac.result import InputError
-from emailiac.sources.terraform.files import ParsedFile, parse_text
+from emailiac.sources.terraform.files import ParsedFile, decode, parse_text
 
 __all__ = ["parse_many_for"]
 
@@ -18,13 +18,6 @@ _POOL_THRESHOLD = 12
 
 def _parse_batch(batch: list[tuple[str, str]]) -> list[ParsedFile]:
     return [parse_text(text, path) for path, text in batch]
-
-
-def _decode(path: Path, data: bytes) -> str | InputError:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return InputError("file is not valid UTF-8", str(path), data[: exc.start].count(b"\n") + 1)
 
 
 def parse_many_for(jobs: int | None, use_cache: bool) -> Callable[[list[Path]], list[ParsedFile]]:
@@ -47,7 +40,7 @@ def parse_many_for(jobs: int | None, use_cache: bool) -> Callable[[list[Path]], 
             if hit is not None:
                 results[i] = hit
                 continue
-            text = _decode(path, data)
+            text = decode(data, str(path))
             if isinstance(text, InputError):
                 results[i] = ParsedFile(str(path), None, text)
                 continue

@@ -1,7 +1,8 @@
 """Inline suppressions: `# emailiac:ignore[RULE, RULE] reason until=YYYY-MM-DD`.
 
-A comment (`#`, `//` or `/* */`) inside a block covers that block; one on the line(s) above a block covers the
-block that follows.
+A comment (`#`, `//` or `/* */`; in `.tf.json`, a `"//"` property) inside a block covers that block; one on the
+line(s) above a block covers the block that follows. Only comments count: the same words inside a string or a
+heredoc are text (the parser hands us the comments it skipped).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from emailiac.result import Suppression
-from emailiac.sources.terraform.ast import Block
+from emailiac.sources.terraform.ast import Block, Comment
 
 __all__ = ["find_suppressions"]
 
@@ -29,18 +30,30 @@ def _spans(blocks: Sequence[Block]) -> list[tuple[int, int]]:
     return spans
 
 
-def find_suppressions(text: str, path: str, blocks: Sequence[Block]) -> tuple[list[Suppression], list[str]]:
-    """The suppressions in a file, and warnings about malformed or misplaced ones."""
-    if "emailiac:ignore" not in text:
+def _marked_lines(comments: Sequence[Comment]) -> list[tuple[int, re.Match[str]]]:
+    marked = []
+    for comment in comments:
+        if "emailiac:ignore" not in comment.text.lower():
+            continue
+        for offset, line in enumerate(comment.text.split("\n")):
+            match = _MARKER.search(line)
+            if match is not None:
+                marked.append((comment.line + offset, match))
+    return marked
+
+
+def find_suppressions(
+    comments: Sequence[Comment], text: str, path: str, blocks: Sequence[Block]
+) -> tuple[list[Suppression], list[str]]:
+    """The suppressions in a file's comments, and warnings about malformed or misplaced ones."""
+    marked = _marked_lines(comments)
+    if not marked:
         return [], []
     lines = text.splitlines()
     spans = _spans(blocks)
     found: list[Suppression] = []
     warnings: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        match = _MARKER.search(line)
-        if match is None:
-            continue
+    for number, match in marked:
         ids = tuple(i.strip().upper() for i in match.group("ids").split(",") if i.strip())
         reason = match.group("reason")
         until = None
