@@ -6,6 +6,7 @@ raises for a bad configuration: a type error or an unsupported construct becomes
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -291,10 +292,15 @@ class _Evaluator:
         left = self.ev(expr.left)
         if op in ("&&", "||"):
             lb = _bool(left)
+            right = self.ev(expr.right)
+            rb = _bool(right)
+            # Both operands are type-checked first, as Terraform does (`true || 2` is an error).
+            for value, converted in ((left, lb), (right, rb)):
+                if isinstance(converted, Unknown) and is_known(value):
+                    return converted
             # Short-circuit only on a known deciding value: `false && unknown` is false.
             if not isinstance(lb, Unknown) and ((op == "&&" and not lb) or (op == "||" and lb)):
                 return lb
-            rb = _bool(self.ev(expr.right))
             if isinstance(rb, Unknown):
                 return rb
             if isinstance(lb, Unknown):
@@ -318,7 +324,11 @@ class _Evaluator:
         if op == "/":
             return Unknown("division by zero") if b == 0 else _tidy(a / b)
         if op == "%":
-            return Unknown("division by zero") if b == 0 else a % b
+            if b == 0:
+                return Unknown("division by zero")
+            # Terraform's remainder takes the sign of the dividend (-7 % 3 is -1), unlike Python's.
+            remainder = math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else abs(a) % abs(b)
+            return -remainder if a < 0 and isinstance(remainder, int) else remainder
         return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
 
     def e_Cond(self, expr: Cond) -> Any:

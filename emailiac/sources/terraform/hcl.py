@@ -124,9 +124,7 @@ class _Parser:
         else:
             shown = token.text if token.kind != "string" else f'"{token.text}"'
             what = f"unexpected {shown[:40]!r}"
-        offset = token.start - self.scanner.base
-        column = offset - (self.scanner.text.rfind("\n", 0, offset) + 1) + 1
-        return HclSyntaxError(what, token.line, column)
+        return HclSyntaxError(what, *self.scanner.position(token.start - self.scanner.base))
 
     def skip_newlines(self) -> None:
         while self.tokens[self.i].kind == "nl":
@@ -476,21 +474,30 @@ class _Parser:
 
     # -- templates
 
+    def interpolation(self, source: str, offset: int) -> Expr:
+        """The expression of one `${...}`, parsed from its own text (`offset`: where that is in the file)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.scanner.error(f"expression nested deeper than {MAX_DEPTH} levels", offset - self.scanner.base)
+        line, column = self.scanner.position(offset - self.scanner.base)
+        try:
+            return _parse_expression(source, offset, line - 1, column - 1, self.depth)
+        except HclSyntaxError as err:
+            if err.message.startswith("in interpolation"):
+                raise
+            raise HclSyntaxError(f"in interpolation: {err.message}", err.line, err.column) from None
+        finally:
+            self.depth -= 1
+
     def template(self, raw: str, token: Token, text_start: int, *, quoted: bool) -> Expr:
         pos = _pos(token, token)
+        base = self.scanner.base
         try:
             if "${" not in raw and "%{" not in raw:
                 return Lit(unescape(raw) if quoted else raw, pos)
-            source = self.scanner.text
-            base = self.scanner.base
-
-            def interpolation(inner: str, offset: int) -> Expr:
-                line = token.line + source.count("\n", token.start - base, offset - base)
-                return _parse_expression(inner, offset, line - 1, self.depth)
-
-            parts, directive = split_template(raw, interpolation, quoted=quoted, offset=text_start)
+            parts, directive = split_template(raw, self.interpolation, quoted=quoted, offset=text_start)
         except TemplateSyntaxError as exc:
-            raise HclSyntaxError(str(exc), token.line, 1) from None
+            raise self.scanner.error(str(exc), exc.offset - base) from None
         return Template(tuple(parts), pos, directive)  # type: ignore[arg-type]
 
 
@@ -502,8 +509,8 @@ def parse_hcl(text: str, path: str = "<string>") -> HclFile:
     return HclFile(path, body, tuple(scanner.comments))
 
 
-def _parse_expression(source: str, offset: int, line: int, depth: int = 0) -> Expr:
-    scanner = Scanner(source, offset, line)
+def _parse_expression(source: str, offset: int, line: int, column: int = 0, depth: int = 0) -> Expr:
+    scanner = Scanner(source, offset, line, column)
     parser = _Parser(scanner)
     parser.depth = depth
     parser.newlines = [False]  # an interpolation ignores newlines

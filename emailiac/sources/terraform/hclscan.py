@@ -55,16 +55,21 @@ _HEREDOC_MARKER = re.compile(r"<<-?([^\W\d][\w-]*)[ \t]*\r?\n")
 
 
 class Scanner:
-    def __init__(self, text: str, base: int, base_line: int) -> None:
+    def __init__(self, text: str, base: int, base_line: int, base_column: int = 0) -> None:
         self.text = text
-        self.base = base
+        self.base = base  # offset of `text` in the file, its line (0-based) and column there
         self.base_line = base_line
+        self.base_column = base_column
         self.comments: list[Comment] = []
 
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based file line and column of an offset into `text`."""
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        column = offset - line_start + 1 + (self.base_column if line_start == 0 else 0)
+        return self.text.count("\n", 0, offset) + 1 + self.base_line, column
+
     def error(self, message: str, offset: int) -> HclSyntaxError:
-        line = self.text.count("\n", 0, offset) + 1
-        column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
-        return HclSyntaxError(message, line + self.base_line, column)
+        return HclSyntaxError(message, *self.position(offset))
 
     def tokens(self) -> list[Token]:
         text, base = self.text, self.base

@@ -111,11 +111,14 @@ def split_template(
                 directive = True
                 literal.append(text[i : end + 1])
             else:
-                inner = text[i + 2 : end].strip().removeprefix("~").removesuffix("~")
+                raw = text[i + 2 : end]
+                inner = raw.lstrip().removeprefix("~")
+                start = i + 2 + len(raw) - len(inner)
+                inner = inner.rstrip().removesuffix("~")
                 if literal:
                     parts.append("".join(literal))
                     literal = []
-                parts.append(parse_expr(inner, offset + i + 2))
+                parts.append(parse_expr(inner, offset + start))
             i = end + 1
             lit_start = i
         elif quoted and text[i] == "\\":
