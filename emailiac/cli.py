@@ -251,8 +251,8 @@ def lint(
 
                 progress.phase("planning fixes")
                 attach_fixes(result, paths, chosen, options, collected)
-            elif result_cache and run_key:
-                result_cache.put(run_key, result)
+            elif result_cache and run_key and not collected.secrets:
+                result_cache.put(run_key, result, collected.reads)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if not emit_reports(result, fmt, output, no_color=no_color, verbose=verbose):

@@ -46,6 +46,7 @@ class Collected:
     # own unknowns), as if linted alone. `inventory` is their union, for fixes.
     parts: list[tuple[str, Inventory]] = field(default_factory=list)
     resources_of: dict[str, list[TfResource]] = field(default_factory=dict)  # part name -> its resources
+    reads: dict[str, str] = field(default_factory=dict)  # what evaluation read, for the result cache
 
     @property
     def nothing(self) -> bool:
@@ -138,6 +139,7 @@ def collect(paths: Sequence[Path], options: LintOptions) -> Collected:
         collected.warnings.extend(load.warnings)
         collected.inventory.notes.extend(load.notes)
         collected.secrets |= load.secrets
+        collected.reads.update(load.reads)
     for name, members in _by_root(loads):
         part = Inventory(facts=facts_from_resources(ResourceIndex(members)), sources={"terraform"})
         collected.parts.append((name, part))

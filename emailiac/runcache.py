@@ -1,9 +1,11 @@
 """A cache of whole lint results, for re-runs over inputs that have not changed at all.
 
-The key covers everything a result depends on: the contents of every Terraform file under the paths and of
-every local module they call (found by their literal `source = "./..."`, as the loader follows them), plan
-or inventory files, variable files and values, the baseline, the rule selection and emailiac's own code.
-Any change misses, and the run is done (and cached) again; the parse and root caches still make that fast.
+The key covers what is known before the run: the contents of every Terraform file under the paths and of
+every local module they call (found by their literal `source = "./..."`), plan or inventory files, variable
+files and values, the baseline, the rule selection and emailiac's own code. The entry then records what
+the run itself read (every module folder, however it was called, and every file read by file functions),
+and is used only while all of that is unchanged. Any change misses, and the run is done (and cached)
+again; the parse and root caches still make that fast. A run that saw sensitive values is not cached.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ResultCache"]
 
-_MAGIC = b"emailiac-result-cache-1\n"
+_MAGIC = b"emailiac-result-cache-2\n"
 _SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 _SKIP_DIRS = {".terraform", ".git", "node_modules", ".terragrunt-cache"}
 _LOCAL_SOURCE = re.compile(rb'\bsource\s*=\s*"(\.\.?/[^"]*)"')
@@ -124,9 +126,16 @@ class ResultCache:
 
     def get(self, key: str) -> Result | None:
         from emailiac.result import Result
+        from emailiac.sources.terraform.readlog import reads_unchanged
 
-        value = self._store.read(key)
-        return value if isinstance(value, Result) else None
+        entry = self._store.read(key)
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            return None
+        reads, value = entry
+        if not isinstance(value, Result) or not isinstance(reads, dict) or not reads_unchanged(reads):
+            return None
+        return value
 
-    def put(self, key: str, result: Result) -> None:
-        self._store.write(key, result)
+    def put(self, key: str, result: Result, reads: Mapping[str, str] | None = None) -> None:
+        """Store `result` with what the run read (see readlog.py)."""
+        self._store.write(key, (dict(reads or {}), result))

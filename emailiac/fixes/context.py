@@ -13,6 +13,7 @@ from emailiac.fixes.model import DISPLAY_ONLY, Edit, Fix, Import, NewBlock
 from emailiac.fixes.tree import ModuleDir, SourceTree, module_address, norm
 from emailiac.fixes.values import Changes
 from emailiac.model import Inventory
+from emailiac.redact import Redactor
 from emailiac.result import Finding
 from emailiac.rules.base import Rule
 from emailiac.sources.terraform.ast import Block
@@ -110,7 +111,7 @@ class FixContext:
         return res.address[len(prefix) :] if res.address.startswith(prefix) else res.address
 
     def reveals_secret(self, text: str) -> bool:
-        return any(len(s) >= 5 and s in text for s in self.secrets)
+        return Redactor(self.secrets).reveals(text)
 
     # -- building fixes
 
@@ -130,6 +131,20 @@ class FixContext:
     ) -> Fix:
         rule = self.rule(finding.rule_id)
         changes = changes or Changes()
+        written = [e.replacement for e in (*changes.edits, *edits)] + [
+            b.hcl for b in (*changes.new_blocks, *new_blocks)
+        ]
+        seen = [v for v in finding.evaluation.data.values() if isinstance(v, str)]
+        if any(self.reveals_secret(text) for text in (*written, *seen)):
+            # A sensitive value (or one computed from it) never goes into written code or a shown diff.
+            return Fix(
+                rule_id=finding.rule_id,
+                title=rule.fix_title if rule is not None else finding.title,
+                applicability=DISPLAY_ONLY,
+                subject=finding.evaluation.subject.address,
+                fingerprint=finding.evaluation.fingerprint,
+                notes=("the value is sensitive: change it where it is set; emailiac does not write sensitive values",),
+            )
         return Fix(
             rule_id=finding.rule_id,
             title=rule.fix_title if rule is not None else finding.title,

@@ -152,6 +152,8 @@ def plan_rewrite(ctx: FixContext, finding: Finding) -> Fix | None:
     res = ctx.resource(finding.evaluation.subject.address)
     if res is None or not isinstance(old, str) or not isinstance(new, str):
         return None
+    if ctx.reveals_secret(old) or ctx.reveals_secret(new):
+        return ctx.fix(finding)  # advice: a sensitive value is never written
     value = _site_of_text(ctx, res, old)
     if value is None:
         return None

@@ -17,7 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from emailiac.baseline import Baseline
-from emailiac.mailauth import DmarcRecord, external_report_authorization_name, is_dmarc, parse_dmarc
+from emailiac.mailauth import (
+    DmarcRecord,
+    external_report_authorization_name,
+    is_dmarc,
+    parse_dmarc,
+    policy_strength,
+)
 from emailiac.mailauth.orgdomain import organizational_domain
 from emailiac.model import Inventory, Unknown
 from emailiac.result import Severity
@@ -29,6 +35,7 @@ from emailiac.rules.dmarc_values import (
     discovery_names,
     dmarc_names,
     mailto,
+    partly_known,
     rewrite,
     weak_policies,
 )
@@ -135,6 +142,31 @@ DMARC001 = Rule(
 # ---------------------------------------------------------------- DMARC002
 
 
+def _judge_partly_known(dn: DmarcName, view: DnsView, baseline: Baseline) -> Verdict | None:
+    """A partly known record fails on a weak tag it certainly has (`p=none` beside an unknown `rua`); a tag
+    it does not show may sit in the unknown part, so nothing else about it is certain."""
+    partial = partly_known(dn)
+    if partial is None:
+        return None
+    value, record = partial
+    wanted = {"p": baseline.dmarc.policy, "sp": baseline.dmarc.subdomain_policy, "np": baseline.dmarc.subdomain_policy}
+    judged = ("p", "sp", "np") if dn.governs_below(record, view) is True else ("p",)
+    weak = [
+        f"{tag}={have} (the baseline requires {tag}={wanted[tag]})"
+        for tag in judged
+        if (have := getattr(record, tag)) is not None and policy_strength(have) < policy_strength(wanted[tag])
+    ]
+    if not weak:
+        return None
+    return fail(
+        value.subject,
+        f"DMARC record at {dn.name} has {'; '.join(weak)}; the rest of the record is not known",
+        evidence=f"{dn.name} policy partly known",
+        fix_hint=f"Raise the policy of the DMARC record at {dn.name} to the baseline's",
+        name=dn.name,
+    )
+
+
 def _check_policy(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
     view = DnsView.of(inventory)
     for dn in dmarc_names(view):
@@ -142,7 +174,7 @@ def _check_policy(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]
         subject = value.subject
         evidence = f"{dn.name} policy"
         if record is None:
-            yield not_assessed(subject, reason or "", evidence=evidence)
+            yield _judge_partly_known(dn, view, baseline) or not_assessed(subject, reason or "", evidence=evidence)
             continue
         governs = dn.governs_below(record, view)
         weak, changes = weak_policies(record, baseline, governs is True)

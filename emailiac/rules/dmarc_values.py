@@ -19,6 +19,7 @@ from emailiac.baseline import Baseline
 from emailiac.mailauth import DmarcRecord, find_dmarc_records, is_dmarc, parse_dmarc, policy_strength
 from emailiac.mailauth.dmarc_walk import organizational_domain_of, tree_walk
 from emailiac.mailauth.orgdomain import organizational_domain
+from emailiac.mailauth.partial import dmarc_known_tags
 from emailiac.model import DnsRecord, Provenance, Unknown
 from emailiac.rules.maildomains import DnsView, RecordValue, could_start_with, starts_with, txt_values
 
@@ -29,6 +30,7 @@ __all__ = [
     "discovery_names",
     "dmarc_names",
     "mailto",
+    "partly_known",
     "rewrite",
     "weak_policies",
 ]
@@ -154,6 +156,16 @@ def _psd_of(value: RecordValue) -> str:
         return "u"
     psd = parse_dmarc(value.text).tag("psd")
     return psd.value.lower() if psd is not None else "u"
+
+
+def partly_known(dn: DmarcName) -> tuple[RecordValue, DmarcRecord] | None:
+    """The one value at the name that could be DMARC, when it is partly known: its certain tags."""
+    maybe = [v for v in dn.values if isinstance(v.text, Unknown) and could_be_dmarc(v.text.pattern)]
+    known = [v for v in dn.values if isinstance(v.text, str) and is_dmarc(v.text)]
+    if len(maybe) != 1 or known or not isinstance(maybe[0].text, Unknown):
+        return None
+    record = dmarc_known_tags(maybe[0].text.pattern)
+    return (maybe[0], record) if record is not None else None
 
 
 def _name(record: DnsRecord) -> str | None:

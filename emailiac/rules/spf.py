@@ -22,8 +22,9 @@ from emailiac.mailauth import (
     qualifier_strength,
     split_txt_value,
 )
+from emailiac.mailauth.partial import spf_known_terms
 from emailiac.model import Inventory, Unknown
-from emailiac.result import Severity
+from emailiac.result import Severity, Status
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, out_of_scope, passed
 from emailiac.rules.maildomains import (
     DnsView,
@@ -195,6 +196,15 @@ def _judge_all(value: SpfValue, record: SpfRecord, view: DnsView, baseline: Base
     )
 
 
+def _weak_partial_all(value: SpfValue, view: DnsView, baseline: Baseline) -> Verdict | None:
+    """A weak `all` written after unknown mechanism arguments (`include:${var.esp} ~all`) fails."""
+    record = spf_known_terms(value.unknown.pattern if value.unknown is not None else None)
+    if record is None or record.all_mechanism is None:
+        return None
+    verdict = _judge_all(value, record, view, baseline)
+    return verdict if verdict.status is Status.FAIL else None
+
+
 def _check_all(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
     view, values = _values(inventory, baseline)
     for value in values:
@@ -203,6 +213,11 @@ def _check_all(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
             assert value.unknown is not None
             record = known_prefix(value.unknown.pattern)
             if record is None or record.all_mechanism is None:
+                # Judged on the known terms only when that fails: an unknown part could add an earlier all.
+                weak = _weak_partial_all(value, view, baseline)
+                if weak is not None:
+                    yield weak
+                    continue
                 yield not_assessed(
                     value.value.subject,
                     f"SPF record of {value.name}: its all mechanism is not known ({value.unknown.reason})",

@@ -100,7 +100,7 @@ locals {
   tags    = merge({ a = 1 }, { b = 2 })
   ports   = { for p in [25, 587] : tostring(p) => p if p != 25 }
   first   = element(split(",", "a,b,c"), 4)
-  fallback = try(local.missing.value, "dflt")
+  fallback = try(local.tags.missing, "dflt")
   n = 1 + 2 * 3 - 1 - 1
   json = jsonencode({ Version = "2012-10-17" })
 }

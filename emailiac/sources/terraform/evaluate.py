@@ -2,15 +2,21 @@
 
 Values: str, int, float, bool, None, list, dict, or Unknown (also inside lists and dicts). Nothing here
 raises for a bad configuration: a type error or an unsupported construct becomes an Unknown that says so.
+What Terraform itself would reject is an `EvalError` (an Unknown that try() and can() may catch); what
+emailiac cannot know (a file outside the tree, a spent budget) is a plain Unknown, which they never catch.
+Strings computed from sensitive values stay marked sensitive (see emailiac.sensitive).
 """
 
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Protocol
 
 from emailiac.model import Unknown, is_known
+from emailiac.sensitive import SecretStr, has_secret, mark, unmark
 from emailiac.sources.terraform.ast import (
     BinOp,
     Call,
@@ -27,9 +33,17 @@ from emailiac.sources.terraform.ast import (
     TupleExpr,
     UnaryOp,
 )
-from emailiac.sources.terraform.functions import FUNCTIONS, FunctionError, PartialJson
+from emailiac.sources.terraform.fn_base import BudgetExceeded, EvalContext, NotEvaluated
+from emailiac.sources.terraform.functions import EVALUATOR_FUNCTIONS, FUNCTIONS, FunctionError, PartialJson
+from emailiac.sources.terraform.template_eval import render_directives, template_file_value
 
-__all__ = ["Resolver", "evaluate", "merge_unknown", "to_number", "to_string"]
+__all__ = ["EvalError", "Resolver", "evaluate", "merge_unknown", "path_value", "to_number", "to_string"]
+
+
+class EvalError(Unknown):
+    """An error Terraform would report for this expression: try() moves on to its next argument."""
+
+    __slots__ = ()
 
 
 class Resolver(Protocol):
@@ -41,11 +55,14 @@ class Resolver(Protocol):
 
 
 def merge_unknown(*values: Any, reason: str | None = None) -> Unknown:
-    """One Unknown standing for several: the first reason, all refs."""
+    """One Unknown standing for several: the first reason, all refs. An error among them wins: Terraform
+    reports it whatever else is not known."""
     refs: list[str] = []
     first: Unknown | None = None
     for value in values:
         for u in _unknowns(value):
+            if isinstance(u, EvalError):
+                return u
             if first is None:
                 first = u
             refs.extend(r for r in u.refs if r not in refs)
@@ -74,29 +91,31 @@ def to_string(value: Any) -> str | Unknown:
     if isinstance(value, (str, int, float)):
         return str(value)
     if value is None:
-        return Unknown("null value in a string template")
+        return EvalError("null value in a string template")
     if isinstance(value, PartialJson):
         return merge_unknown(value)
-    return Unknown("cannot use a list or object in a string template")
+    return EvalError("cannot use a list or object in a string template")
 
 
 def to_number(value: Any) -> int | float | Unknown:
     """Terraform's conversion to a number: numeric strings convert, bools and other values do not."""
     if isinstance(value, bool):
-        return Unknown("a bool is not a number")
+        return EvalError("a bool is not a number")
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, str):
+        if len(value) > 4000:
+            return Unknown("a number of more than 4000 digits is not evaluated")
         try:
             return int(value)
         except ValueError:
             try:
                 return float(value)
             except ValueError:
-                return Unknown(f"{value!r} is not a number")
+                return EvalError(f"{value!r} is not a number")
     if isinstance(value, Unknown):
         return value
-    return Unknown("value is not a number")
+    return EvalError("value is not a number")
 
 
 def _bool(value: Any) -> bool | Unknown:
@@ -104,7 +123,7 @@ def _bool(value: Any) -> bool | Unknown:
         return value
     if isinstance(value, str) and value in ("true", "false"):
         return value == "true"
-    return Unknown("value is not a bool")
+    return EvalError("value is not a bool")
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -114,24 +133,40 @@ def _equal(a: Any, b: Any) -> bool:
 
 
 class _Evaluator:
-    def __init__(self, resolver: Resolver, scope: Mapping[str, Any]) -> None:
+    def __init__(
+        self, resolver: Resolver, scope: Mapping[str, Any], context: EvalContext | None, since: int | None = None
+    ) -> None:
         self.resolver = resolver
         self.scope = scope  # for-expression variables
+        self.context = context
+        # Steps used when this expression's evaluation began: its own budget counts from there.
+        self.since = since if since is not None else (context.budget.used if context is not None else 0)
 
     def ev(self, expr: Expr) -> Any:
+        if self.context is not None:
+            self.context.budget.spend(1, self.since)
         method: Callable[[Any], Any] = getattr(self, f"e_{type(expr).__name__}")
         return method(expr)
+
+    def inner(self, extra: Mapping[str, Any]) -> _Evaluator:
+        return _Evaluator(self.resolver, {**self.scope, **extra}, self.context, self.since)
 
     def e_Lit(self, expr: Lit) -> Any:
         return expr.value
 
     def e_Template(self, expr: Template) -> Any:
         if expr.directive:
-            return Unknown("template directives (%{...}) are not evaluated")
+            return render_directives(expr.parts, self)
         values = [p if isinstance(p, str) else self.ev(p) for p in expr.parts]
         # "${x}" alone yields x itself, not its string form (Terraform keeps the type).
         if len(values) == 1 and not isinstance(expr.parts[0], str):
             return values[0]
+        return self.join(values)
+
+    def join(self, values: list[Any]) -> Any:
+        """Literal text and interpolated values as one string; a partly known one keeps what is known as the
+        pattern of its Unknown (`*` for each unknown part). Sensitive parts make the whole sensitive."""
+        secret = any(has_secret(v) for v in values)
         out: list[str] = []
         pattern: list[str] = []
         unknown: list[Unknown] = []
@@ -145,8 +180,10 @@ class _Evaluator:
                 pattern.append(text)
         if unknown:
             merged = merge_unknown(*unknown)
+            if isinstance(merged, EvalError):
+                return merged
             return Unknown(merged.reason, merged.refs, "".join(pattern))
-        return "".join(out)
+        return SecretStr("".join(out)) if secret else "".join(out)
 
     def e_Name(self, expr: Name) -> Any:
         if expr.name in self.scope:
@@ -204,17 +241,17 @@ class _Evaluator:
             getter = getattr(value, "missing", None)
             if getter is not None:
                 return getter(key)
-            return Unknown(f"no attribute or key {key!r}")
+            return EvalError(f"no attribute or key {key!r}")
         if isinstance(value, list):
             index = to_number(key)
             if isinstance(index, Unknown):
                 return index
             if not float(index).is_integer() or not 0 <= int(index) < len(value):
-                return Unknown(f"index {key!r} out of range")
+                return EvalError(f"index {key!r} out of range")
             return value[int(index)]
         if value is None:
-            return Unknown("attribute of a null value")
-        return Unknown(f"cannot index a {type(value).__name__}")
+            return EvalError("attribute of a null value")
+        return EvalError(f"cannot index a {type(value).__name__}")
 
     def e_Splat(self, expr: Splat) -> Any:
         base = self.ev(expr.obj)
@@ -232,40 +269,79 @@ class _Evaluator:
         return out
 
     def e_Call(self, expr: Call) -> Any:
-        fn = FUNCTIONS.get(expr.name)
-        if expr.name == "try":
-            return self._try(expr)
-        if expr.name == "can":
-            value = self.ev(expr.args[0]) if expr.args else None
-            return merge_unknown(value) if isinstance(value, Unknown) else _can(value)
+        name = expr.name.removeprefix("core::")
+        if name in EVALUATOR_FUNCTIONS:
+            return self._special(name, expr)
+        fn = FUNCTIONS.get(name)
         args = [self.ev(a) for a in expr.args]
         if expr.expand_last and args:
             last = args.pop()
             if isinstance(last, Unknown):
                 return last
             if not isinstance(last, list):
-                return Unknown(f"{expr.name}(...): the expanded argument is not a list")
+                return EvalError(f"{name}(...): the expanded argument is not a list")
             args.extend(last)
         if fn is None:
-            return Unknown(f"function {expr.name}() is not evaluated")
+            if name.startswith("provider::"):
+                return Unknown(f"provider function {name}() is not evaluated")
+            # Terraform rejects the whole configuration for this, so try() cannot catch it.
+            return Unknown(f"there is no function named {name!r}")
+        error = next((u for a in args for u in _unknowns(a) if isinstance(u, EvalError)), None)
+        if error is not None:
+            return error
         if not fn.accepts_unknown and not all(is_known(a) for a in args):
             return merge_unknown(*args)
+        secret = any(has_secret(a) for a in args)
         try:
-            return fn.impl(*args)
+            if fn.needs_context:
+                if self.context is None:
+                    return Unknown(f"{name}() is not evaluated here")
+                value = fn.impl(self.context, *args)
+            else:
+                value = fn.impl(*args)
         except FunctionError as exc:
-            return Unknown(f"{expr.name}(): {exc}")
-        except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, AttributeError) as exc:
-            return Unknown(f"{expr.name}() failed: {exc}")
+            return EvalError(f"{name}(): {exc}")
+        except NotEvaluated as exc:
+            if isinstance(exc, BudgetExceeded) and self.context is not None:
+                raise
+            return Unknown(f"{name}(): {exc}")
+        except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, AttributeError, OverflowError) as exc:
+            return EvalError(f"{name}() failed: {exc}")
+        if self.context is not None:
+            self.context.budget.charge(value, self.since)
+        return mark(value) if secret else value
+
+    def _special(self, name: str, expr: Call) -> Any:
+        if name == "try":
+            return self._try(expr)
+        args = [self.ev(a) for a in expr.args]
+        if name == "can":
+            if len(args) != 1:
+                return EvalError("can() takes one argument")
+            if any(isinstance(u, EvalError) for u in _unknowns(args[0])):
+                return False
+            return merge_unknown(args[0]) if not is_known(args[0]) else True
+        if len(args) != {"templatefile": 2, "templatestring": 2}.get(name, 1):
+            return EvalError(f"{name}(): wrong number of arguments")
+        if name == "sensitive":
+            return mark(args[0])
+        if name == "nonsensitive":
+            return unmark(args[0])
+        if name == "issensitive":
+            return has_secret(args[0])
+        return template_file_value(name, args, self)
 
     def _try(self, expr: Call) -> Any:
+        if not expr.args:
+            return EvalError("try() needs at least one argument")
         for arg in expr.args:
             value = self.ev(arg)
-            if isinstance(value, Unknown):
-                if value.refs:  # genuinely unknown (after apply): try() cannot decide either
-                    return value
-                continue  # an error: try the next
+            if any(isinstance(u, EvalError) for u in _unknowns(value)):
+                continue  # an error Terraform would report: try the next argument
+            if not is_known(value):
+                return merge_unknown(value)  # whether it will fail is known only later: so is the result
             return value
-        return Unknown("try(): no argument could be evaluated")
+        return EvalError("try(): no argument could be evaluated without an error")
 
     def e_TupleExpr(self, expr: TupleExpr) -> Any:
         return [self.ev(item) for item in expr.items]
@@ -322,10 +398,10 @@ class _Evaluator:
         if op == "*":
             return a * b
         if op == "/":
-            return Unknown("division by zero") if b == 0 else _tidy(a / b)
+            return EvalError("division by zero") if b == 0 else _tidy(a / b)
         if op == "%":
             if b == 0:
-                return Unknown("division by zero")
+                return EvalError("division by zero")
             # Terraform's remainder takes the sign of the dividend (-7 % 3 is -1), unlike Python's.
             remainder = math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else abs(a) % abs(b)
             return -remainder if a < 0 and isinstance(remainder, int) else remainder
@@ -333,6 +409,8 @@ class _Evaluator:
 
     def e_Cond(self, expr: Cond) -> Any:
         cond = _bool(self.ev(expr.cond))
+        if isinstance(cond, EvalError):
+            return cond
         if isinstance(cond, Unknown):
             then, other = self.ev(expr.then), self.ev(expr.other)
             if is_known(then) and is_known(other) and then == other:
@@ -349,15 +427,14 @@ class _Evaluator:
         elif isinstance(coll, list):
             pairs = list(enumerate(coll))
         else:
-            return Unknown("for expression over a value that is not a collection")
+            return EvalError("for expression over a value that is not a collection")
         results: list[Any] = []
         obj: dict[str, Any] = {}
         for key, value in pairs:
-            scope = dict(self.scope)
-            scope[expr.value_var] = value
+            scope = {expr.value_var: value}
             if expr.key_var:
                 scope[expr.key_var] = key
-            inner = _Evaluator(self.resolver, scope)
+            inner = self.inner(scope)
             if expr.cond is not None:
                 keep = _bool(inner.ev(expr.cond))
                 if isinstance(keep, Unknown):
@@ -374,7 +451,7 @@ class _Evaluator:
             if expr.grouping:
                 obj.setdefault(k, []).append(item)
             elif k in obj:
-                return Unknown(f"for expression produced duplicate key {k!r}")
+                return EvalError(f"for expression produced duplicate key {k!r}")
             else:
                 obj[k] = item
         return results if expr.key_expr is None else obj
@@ -397,5 +474,28 @@ def _can(value: Any) -> bool:
     return not isinstance(value, Unknown)
 
 
-def evaluate(expr: Expr, resolver: Resolver, scope: Mapping[str, Any] | None = None) -> Any:
-    return _Evaluator(resolver, scope or {}).ev(expr)
+def evaluate(
+    expr: Expr, resolver: Resolver, scope: Mapping[str, Any] | None = None, context: EvalContext | None = None
+) -> Any:
+    """The value of `expr`; file functions and the work budget come from `context` (or the resolver's)."""
+    if context is None:
+        context = getattr(resolver, "context", None)
+    try:
+        return _Evaluator(resolver, scope or {}, context).ev(expr)
+    except BudgetExceeded as exc:
+        return Unknown(str(exc))
+    except RecursionError:
+        return Unknown("expression nests too deeply to evaluate")
+
+
+def path_value(name: str, module_dir: Path, root_dir: Path) -> Any:
+    """`path.module`, `path.root`, `path.cwd` as Terraform gives them when run in the root module's folder:
+    module and root relative to it (`.`, `modules/dns`), cwd absolute."""
+    root = os.path.abspath(root_dir)
+    if name == "module":
+        return Path(os.path.relpath(os.path.abspath(module_dir), root)).as_posix()
+    if name == "root":
+        return "."
+    if name == "cwd":
+        return Path(root).as_posix()
+    return EvalError(f"path.{name} does not exist (path.module, path.root and path.cwd do)")

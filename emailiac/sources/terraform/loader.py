@@ -14,8 +14,10 @@ from typing import Any
 
 from emailiac.model import Note, Unknown
 from emailiac.result import InputError, Suppression
+from emailiac.sensitive import secret_strings
 from emailiac.sources.terraform.ast import Block, HclFile
 from emailiac.sources.terraform.files import ParsedFile, parse_file
+from emailiac.sources.terraform.fn_base import EvalContext
 from emailiac.sources.terraform.manifest import (
     NOT_DOWNLOADED,
     ModuleManifest,
@@ -24,13 +26,15 @@ from emailiac.sources.terraform.manifest import (
     read_manifest,
 )
 from emailiac.sources.terraform.module import ModuleInstance, ModuleSource, _key_text, module_inputs
-from emailiac.sources.terraform.resource import TfResource
+from emailiac.sources.terraform.readlog import dir_digest
+from emailiac.sources.terraform.resource import Body, TfResource
 from emailiac.sources.terraform.rootcache import RootCache
 from emailiac.sources.terraform.variables import bind_variables, collect_root_values
 
 __all__ = ["Loader", "TerraformLoad", "discover_roots", "load_terraform"]
 
 _MAX_MODULE_DEPTH = 16
+_MAX_MODULE_INSTANCES = 5000
 _LOCAL_SOURCE = re.compile(r'\bsource\s*=\s*"(\.\.?/[^"]*)"')
 _SKIP_DIRS = {".terraform", ".git", "node_modules", ".terragrunt-cache"}
 
@@ -54,6 +58,7 @@ class TerraformLoad:
     remote: list[tuple[str, str, str, int]] = field(default_factory=list)
     roots: list[str] = field(default_factory=list)  # the root modules loaded, as TfResource.root names them
     name: str = ""  # the input file, for a load that is not of root modules (plan JSON)
+    reads: dict[str, str] = field(default_factory=dict)  # what file functions read, for the caches
 
 
 def _is_tf_name(name: str) -> bool:
@@ -152,12 +157,16 @@ class ParseStore:
 class Loader:
     """Loads one root module; reports what its files say and remembers which files and folders it read."""
 
-    def __init__(self, root_dir: Path, store: ParseStore, result: TerraformLoad) -> None:
+    def __init__(self, root_dir: Path, store: ParseStore, result: TerraformLoad, tree: Sequence[Path] = ()) -> None:
         self.root_dir = root_dir
         self.store = store
         self.result = result
         self.dirs: list[Path] = []  # module folders read, in order
         self.secrets = result.secrets
+        self.instances = 0  # module instances made, against the budget
+        # File functions read relative to the root (where Terraform runs), only inside the linted tree.
+        self.context = EvalContext(Path(os.path.abspath(root_dir)), tuple(tree) or (Path(os.path.realpath(root_dir)),))
+        self.context.reads = result.reads
         self._sources: dict[Path, ModuleSource] = {}
         self._manifest: ModuleManifest | str | bool | None = False  # False: not read yet
 
@@ -174,6 +183,7 @@ class Loader:
     def files_of(self, directory: Path) -> list[HclFile]:
         self.dirs.append(directory)
         self.result.errors.extend(_listing_errors(directory))
+        self.result.reads[f"dir:{directory.resolve()}"] = dir_digest(directory)
         out = []
         for parsed in self.store.get(_tf_files(directory)):
             self.result.files.append(parsed.path)
@@ -225,6 +235,11 @@ class Loader:
         if isinstance(expansion, Unknown):
             self.result.notes.append(Note(address, f"{expansion.reason}; module not expanded", file, block.pos.line))
             return expansion
+        self.instances += 1 if expansion is None else len(expansion)
+        if self.instances > _MAX_MODULE_INSTANCES:
+            reason = f"more than {_MAX_MODULE_INSTANCES} module instances exceed emailiac's budget (a self-call?)"
+            self.result.errors.append(InputError(reason, file, block.pos.line))
+            return Unknown(f"{address}: {reason}")
         call = parent.call or f"{file}:{block.pos.line}"
         if expansion is None:
             inputs = module_inputs(parent, block, {}, child_src)
@@ -256,14 +271,24 @@ def load_root(
     var_files: Sequence[Path] = (),
     cli_vars: Mapping[str, str] | None = None,
     env: Mapping[str, str] | None = None,
+    tree: Sequence[Path] = (),
 ) -> Loader:
-    loader = Loader(root, store, result)
+    loader = Loader(root, store, result, tree)
     source = loader.source(root)
     values = collect_root_values(root, source.variables, var_files=var_files, cli_vars=cli_vars, env=env)
     result.errors.extend(values.errors)
     instance = ModuleInstance(loader, source, "", bind_variables(source.variables, values.values, loader.secrets))
     result.resources.extend(instance.expand(result.notes))
+    for resource in result.resources:
+        _body_secrets(resource.body, loader.secrets)  # values computed from sensitive ones
     return loader
+
+
+def _body_secrets(body: Body, into: set[str]) -> None:
+    secret_strings(body.attrs, into)
+    for blocks in body.blocks.values():
+        for block in blocks:
+            _body_secrets(block, into)
 
 
 def _merge(into: TerraformLoad, part: TerraformLoad) -> None:
@@ -271,6 +296,7 @@ def _merge(into: TerraformLoad, part: TerraformLoad) -> None:
     into.resources.extend(part.resources)
     into.notes.extend(part.notes)
     into.secrets |= part.secrets
+    into.reads.update(part.reads)
     for name in ("errors", "suppressions", "warnings", "files", "remote"):
         target: list[Any] = getattr(into, name)
         seen = set(target)
@@ -281,15 +307,21 @@ def _merge(into: TerraformLoad, part: TerraformLoad) -> None:
 
 
 def _load_root_job(
-    job: tuple[Path, tuple[Path, ...], dict[str, str], dict[str, str], bool],
+    job: tuple[Path, tuple[Path, ...], dict[str, str], dict[str, str], bool, tuple[Path, ...]],
 ) -> tuple[TerraformLoad, list[Path]]:
     """Load one root in a worker process (its files parsed there, through the parse cache)."""
     from emailiac.sources.terraform.parallel import parse_many_for
 
-    root, var_files, cli_vars, env, use_cache = job
+    root, var_files, cli_vars, env, use_cache, tree = job
     part = TerraformLoad()
     loader = load_root(
-        root, part, ParseStore(parse_many_for(1, use_cache)), var_files=var_files, cli_vars=cli_vars, env=env
+        root,
+        part,
+        ParseStore(parse_many_for(1, use_cache)),
+        var_files=var_files,
+        cli_vars=cli_vars,
+        env=env,
+        tree=tree,
     )
     return part, loader.dirs
 
@@ -331,6 +363,7 @@ def load_terraform(
         else:
             result.errors.append(InputError(_kind_of(path), str(path)))
     env = env if env is not None else os.environ
+    tree = tuple(Path(os.path.realpath(p if p.is_dir() else p.parent)) for p in paths if p.exists())
     roots = list({r.resolve(): r for r in roots}.values())
     result.roots = [str(r) for r in roots]
     root_cache = RootCache() if cache else None
@@ -344,7 +377,7 @@ def load_terraform(
         parts.append(hit)
     if jobs > 1 and len(pending) > 1:
         tf_env = {k: v for k, v in env.items() if k.startswith("TF_VAR_")}
-        work = [(root, tuple(var_files), dict(cli_vars or {}), tf_env, cache) for _, root, _ in pending]
+        work = [(root, tuple(var_files), dict(cli_vars or {}), tf_env, cache, tree) for _, root, _ in pending]
         with ProcessPoolExecutor(max_workers=min(jobs, len(pending))) as pool:
             loaded = list(pool.map(_load_root_job, work, chunksize=max(1, len(work) // (jobs * 4))))
     else:
@@ -354,7 +387,7 @@ def load_terraform(
         loaded = []
         for _, root, _ in pending:
             part = TerraformLoad()
-            loader = load_root(root, part, store, var_files=var_files, cli_vars=cli_vars, env=env)
+            loader = load_root(root, part, store, var_files=var_files, cli_vars=cli_vars, env=env, tree=tree)
             loaded.append((part, loader.dirs))
     for (index, _, key), (part, dirs) in zip(pending, loaded, strict=True):
         if root_cache is not None:

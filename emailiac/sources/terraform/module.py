@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from emailiac.model import Note, Unknown
+from emailiac.sensitive import mark
 from emailiac.sources.terraform.ast import Block, BodyAst, Expr, HclFile
-from emailiac.sources.terraform.evaluate import evaluate
+from emailiac.sources.terraform.evaluate import evaluate, path_value
+from emailiac.sources.terraform.fn_base import MAX_ITEMS, EvalContext
 from emailiac.sources.terraform.resource import Body, Span, TfResource
 from emailiac.sources.terraform.variables import bind_variables
 
@@ -92,6 +94,8 @@ def _instances(value: Any, what: str, kind: str) -> list[tuple[Any, dict[str, An
     if kind == "count":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             return Unknown(f"{what}: count is not a whole number ({value!r})")
+        if value > MAX_ITEMS:
+            return Unknown(f"{what}: a count of {value} exceeds emailiac's budget of {MAX_ITEMS} instances")
         return [(i, {"count": {"index": i}}) for i in range(int(value))]
     if isinstance(value, Mapping):
         items = sorted(value.items())
@@ -195,6 +199,11 @@ class ModuleInstance:
             (b.type, b.labels[0], b.labels[1]): b for b, _ in source.resources
         }
 
+    @property
+    def context(self) -> EvalContext:
+        """File functions' folder and tree, and the work budget, shared by the whole root."""
+        return self.loader.context
+
     # -- references
 
     def prefix(self, text: str) -> str:
@@ -216,8 +225,7 @@ class ModuleInstance:
         if root == "local":
             return (self.local(path[0]), 1) if path else (Unknown("`local` needs a name"), 0)
         if root == "path":
-            where = {"module": str(self.source.dir), "root": str(self.loader.root_dir), "cwd": str(Path.cwd())}
-            return (where.get(path[0], Unknown(f"path.{path[0]} is unknown")), 1) if path else (None, 0)
+            return (path_value(path[0], self.source.dir, self.loader.root_dir), 1) if path else (None, 0)
         if root == "terraform":
             return ("default", 1) if path and path[0] == "workspace" else (Unknown("terraform.* value"), len(path))
         if root == "module":
@@ -319,7 +327,11 @@ class ModuleInstance:
         out: dict[str, Any] = {}
         for name, block in self.source.outputs.items():
             attr = block.body.attribute("value")
-            out[name] = self.eval(attr.expr, None, f"output.{name}") if attr else None
+            value = self.eval(attr.expr, None, f"output.{name}") if attr else None
+            sensitive = block.body.attribute("sensitive")
+            out[name] = (
+                mark(value) if sensitive is not None and getattr(sensitive.expr, "value", None) is True else value
+            )
         return out
 
     # -- full evaluation

@@ -1,9 +1,10 @@
 """A cache of whole root-module loads (evaluated resources, errors, notes, suppressions).
 
 An entry is found by a key over the root's own files, the variable values given, the loader's code and
-emailiac's version; it then records the module folders the load read, and is used only if every one of
-them still holds the same files with the same contents. A re-run over an unchanged monorepo so skips
-parsing and evaluation altogether; a change to one root reloads that root only.
+emailiac's version; it then records the module folders the load read and the files its file functions
+read, and is used only if every one of them still holds the same contents. A load holding sensitive values
+is not cached. A re-run over an unchanged monorepo so skips parsing and evaluation altogether; a change to
+one root reloads that root only.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from typing import TYPE_CHECKING
 
 from emailiac import __version__
 from emailiac.sources.terraform.cachestore import EntryStore
+from emailiac.sources.terraform.readlog import dir_digest, reads_unchanged
 
 if TYPE_CHECKING:
     from emailiac.sources.terraform.loader import TerraformLoad
 
 __all__ = ["RootCache"]
 
-_MAGIC = b"emailiac-root-cache-1\n"
-_TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+_MAGIC = b"emailiac-root-cache-2\n"
 
 
 def _code_digest() -> str:
@@ -36,22 +37,6 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def _dir_digest(directory: Path) -> str:
-    """The Terraform files of one folder: names and contents."""
-    digest = hashlib.sha256()
-    try:
-        names = sorted(p.name for p in directory.iterdir() if p.name.endswith(_TERRAFORM_SUFFIXES) and p.is_file())
-    except OSError:
-        return "missing"
-    for name in names:
-        digest.update(name.encode() + b"\0")
-        try:
-            digest.update(hashlib.sha256((directory / name).read_bytes()).digest())
-        except OSError:
-            digest.update(b"unreadable")
-    return digest.hexdigest()
-
-
 class RootCache:
     def __init__(self, directory: Path | None = None) -> None:
         from emailiac.sources.terraform.cachestore import default_cache_dir
@@ -61,7 +46,7 @@ class RootCache:
 
     def key(self, root: Path, var_files: Sequence[Path], cli_vars: Mapping[str, str], env: Mapping[str, str]) -> str:
         digest = hashlib.sha256(self._salt.encode())
-        digest.update(str(root).encode() + b"\0" + _dir_digest(root).encode())
+        digest.update(str(root).encode() + b"\0" + dir_digest(root).encode())
         try:  # which modules `terraform init` downloaded, and where: the loader follows them
             digest.update((root / ".terraform" / "modules" / "modules.json").read_bytes())
         except OSError:
@@ -84,10 +69,13 @@ class RootCache:
         if not isinstance(entry, tuple) or len(entry) != 2:
             return None
         dirs, payload = entry
-        if not all(_dir_digest(Path(d)) == h for d, h in dirs):
+        if not all(dir_digest(Path(d)) == h for d, h in dirs):
             return None
         result: TerraformLoad = payload
-        return result
+        # Files read by file functions, and module folders however they were found, must be unchanged too.
+        return result if reads_unchanged(result.reads) else None
 
     def put(self, key: str, dirs: Sequence[Path], payload: TerraformLoad) -> None:
-        self._store.write(key, ([(str(d), _dir_digest(d)) for d in dict.fromkeys(dirs)], payload))
+        if payload.secrets:
+            return  # sensitive values are never written to a cache
+        self._store.write(key, ([(str(d), dir_digest(d)) for d in dict.fromkeys(dirs)], payload))

@@ -5,12 +5,59 @@ The parser hands us the raw text of a string; escapes, `$${` / `%%{` and interpo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-__all__ = ["TemplateSyntaxError", "heredoc_body", "split_template", "unescape"]
+__all__ = ["Directive", "TemplateSyntaxError", "heredoc_body", "split_template", "unescape"]
 
 _DIRECTIVES = frozenset({"if", "else", "endif", "for", "endfor"})
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+class Directive(str):
+    """A `%{...}` directive among a template's parts. It is its source text (so code that joins the literal
+    parts sees the template as written) and carries what it means: `keyword` (if, else, endif, for, endfor),
+    the parsed condition or collection `expr`, and the loop variables of a `for`."""
+
+    keyword: str
+    expr: object
+    key_var: str | None
+    value_var: str | None
+
+    @classmethod
+    def of(
+        cls, source: str, keyword: str, expr: object = None, key_var: str | None = None, value_var: str | None = None
+    ) -> Directive:
+        out = cls(source)
+        out.keyword, out.expr, out.key_var, out.value_var = keyword, expr, key_var, value_var
+        return out
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Directive.of, (str(self), self.keyword, self.expr, self.key_var, self.value_var))
+
+
+_FOR = re.compile(r"for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in\s", re.S)
+
+
+def _directive(source: str, inner: str, inner_offset: int, parse_expr: Callable[[str, int], object]) -> Directive:
+    words = inner.split(maxsplit=1)
+    keyword = words[0] if words else ""
+    if keyword not in _DIRECTIVES:
+        raise TemplateSyntaxError(f"invalid template directive {source!r}; write %%{{ for a literal %{{", inner_offset)
+    rest = words[1] if len(words) > 1 else ""
+    at = inner_offset + inner.find(rest) if rest else inner_offset
+    if keyword == "if":
+        return Directive.of(source, keyword, parse_expr(rest, at))
+    if keyword == "for":
+        m = _FOR.match(inner)
+        if m is None:
+            raise TemplateSyntaxError(f"invalid for directive {source!r}", inner_offset)
+        first, second = m.group(1), m.group(2)
+        key_var, value_var = (first, second) if second else (None, first)
+        return Directive.of(source, keyword, parse_expr(inner[m.end() :], inner_offset + m.end()), key_var, value_var)
+    if rest:
+        raise TemplateSyntaxError(f"unexpected text in template directive {source!r}", inner_offset)
+    return Directive.of(source, keyword)
 
 
 class TemplateSyntaxError(ValueError):
@@ -75,50 +122,64 @@ def split_template(
     quoted: bool,
     offset: int = 0,
 ) -> tuple[list[str | object], bool]:
-    """Parts of a template: literal strings and parsed expressions (`parse_expr(source, offset)`).
+    """Parts of a template: literal strings, parsed expressions (`parse_expr(source, offset)`) and
+    `Directive`s. Strip markers (`${~ x ~}`, `%{~ if c ~}`) trim the whitespace of the literal beside them.
 
-    Returns the parts and whether the template contains `%{...}` directives (which we do not evaluate).
+    Returns the parts and whether the template contains `%{...}` directives.
     `quoted` strings resolve backslash escapes in their literal parts; heredocs do not.
     """
     parts: list[str | object] = []
     literal: list[str] = []
     directive = False
+    strip_next = False
     i = 0
     n = len(text)
     lit_start = 0
 
     def flush(end: int) -> None:
+        nonlocal strip_next
         if end > lit_start:
             chunk = text[lit_start:end]
-            literal.append(unescape(chunk, offset + lit_start) if quoted else chunk)
+            chunk = unescape(chunk, offset + lit_start) if quoted else chunk
+            if strip_next:
+                chunk = chunk.lstrip()
+                strip_next = False
+            if chunk:
+                literal.append(chunk)
+
+    def close_literal(strip: bool) -> None:
+        nonlocal literal
+        text_so_far = "".join(literal)
+        if strip:
+            text_so_far = text_so_far.rstrip()
+        if text_so_far:
+            parts.append(text_so_far)
+        literal = []
 
     while i < n:
         if text.startswith("$${", i) or text.startswith("%%{", i):
             flush(i)
             literal.append(text[i + 1 : i + 3])
+            strip_next = False
             i += 3
             lit_start = i
         elif text.startswith("${", i) or text.startswith("%{", i):
             flush(i)
             end = closing_brace(text, i + 2)
+            raw = text[i + 2 : end]
+            strip_left = raw.startswith("~")
+            strip_right = raw.endswith("~") and len(raw) > 1
+            inner = raw[1 if strip_left else 0 : len(raw) - (1 if strip_right else 0)]
+            lead = len(inner) - len(inner.lstrip())
+            inner_offset = offset + i + 2 + (1 if strip_left else 0) + lead
+            inner = inner.strip()
+            close_literal(strip_left)
             if text[i] == "%":
-                keyword = text[i + 2 : end].strip().lstrip("~").split(maxsplit=1)
-                if not keyword or keyword[0] not in _DIRECTIVES:
-                    raise TemplateSyntaxError(
-                        f"invalid template directive {text[i : end + 1]!r}; write %%{{ for a literal %{{",
-                        offset + i,
-                    )
                 directive = True
-                literal.append(text[i : end + 1])
+                parts.append(_directive(text[i : end + 1], inner, inner_offset, parse_expr))
             else:
-                raw = text[i + 2 : end]
-                inner = raw.lstrip().removeprefix("~")
-                start = i + 2 + len(raw) - len(inner)
-                inner = inner.rstrip().removesuffix("~")
-                if literal:
-                    parts.append("".join(literal))
-                    literal = []
-                parts.append(parse_expr(inner, offset + start))
+                parts.append(parse_expr(inner, inner_offset))
+            strip_next = strip_right
             i = end + 1
             lit_start = i
         elif quoted and text[i] == "\\":
@@ -126,8 +187,7 @@ def split_template(
         else:
             i += 1
     flush(n)
-    if literal:
-        parts.append("".join(literal))
+    close_literal(False)
     return parts, directive
 
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from emailiac.model import Unknown
 from emailiac.result import InputError
+from emailiac.sensitive import mark
 from emailiac.sources.terraform.ast import Block, Expr, Lit, Name
 from emailiac.sources.terraform.evaluate import evaluate, to_number
 from emailiac.sources.terraform.files import parse_file
 from emailiac.sources.terraform.hcl import HclSyntaxError, parse_expression
+from emailiac.sources.terraform.types import TypeSpec, convert, parse_type
 
 __all__ = [
     "NoReferences",
@@ -159,21 +162,36 @@ def _strings(value: Any, into: set[str]) -> None:
 
 
 def bind_variables(variables: Mapping[str, Block], given: Mapping[str, Any], secrets: set[str]) -> dict[str, Any]:
-    """A module's variable values: those given, converted to the declared type, else the declared defaults.
+    """A module's variable values: those given, else the declared defaults, converted to the declared type
+    (optional attributes take their defaults, undeclared attributes are dropped). `nullable = false` makes
+    a null value take the default.
 
-    The string values of variables declared `sensitive = true` are added to `secrets`, so that reports can
-    keep them out of messages."""
+    The values of variables declared `sensitive = true` are marked sensitive (so is what is computed from
+    them) and their strings are added to `secrets`, so that reports keep them out of messages."""
     values: dict[str, Any] = {}
     for name, block in variables.items():
+        default = block.body.attribute("default")
+        default_value = evaluate(default.expr, NoReferences()) if default is not None else None
         if name in given:
-            value = convert_to_type(given[name], declared_type(block))
+            value = given[name]
+        elif default is not None:
+            value = default_value
         else:
-            default = block.body.attribute("default")
-            if default is None:
-                continue
-            value = evaluate(default.expr, NoReferences())
-        values[name] = value
+            continue
+        nullable = block.body.attribute("nullable")
+        if value is None and nullable is not None and getattr(nullable.expr, "value", None) is False:
+            value = default_value
+        type_attr = block.body.attribute("type")
+        value = convert(value, _type_of(type_attr.expr if type_attr is not None else None))
         sensitive = block.body.attribute("sensitive")
         if sensitive is not None and isinstance(sensitive.expr, Lit) and sensitive.expr.value is True:
+            value = mark(value)  # what is computed from it stays sensitive too
             _strings(value, secrets)
+        values[name] = value
     return values
+
+
+@lru_cache(maxsize=4096)
+def _type_of(expr: Expr | None) -> TypeSpec:
+    """The parsed type constraint, once per expression (a module called many times reuses it)."""
+    return parse_type(expr)
