@@ -15,6 +15,7 @@ from emailiac.sources.terraform.fn_base import Function, FunctionError, NotEvalu
 from emailiac.sources.terraform.fn_collections import COLLECTION_FUNCTIONS
 from emailiac.sources.terraform.fn_files import FILE_FUNCTIONS, PATH_FUNCTIONS
 from emailiac.sources.terraform.fn_network import NETWORK_FUNCTIONS
+from emailiac.sources.terraform.fn_numbers import NUMBER_FUNCTIONS
 from emailiac.sources.terraform.fn_text import TEXT_FUNCTIONS, jsonencode_text
 from emailiac.sources.terraform.fn_time import TIME_FUNCTIONS
 from emailiac.sources.terraform.fn_yaml import YAML_FUNCTIONS
@@ -41,6 +42,7 @@ def _type(_value: Any) -> Any:
 
 FUNCTIONS: dict[str, Function] = {
     **COLLECTION_FUNCTIONS,
+    **NUMBER_FUNCTIONS,
     **TEXT_FUNCTIONS,
     **NETWORK_FUNCTIONS,
     **FILE_FUNCTIONS,

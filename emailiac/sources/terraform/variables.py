@@ -171,16 +171,15 @@ def bind_variables(variables: Mapping[str, Block], given: Mapping[str, Any], sec
     values: dict[str, Any] = {}
     for name, block in variables.items():
         default = block.body.attribute("default")
-        default_value = evaluate(default.expr, NoReferences()) if default is not None else None
         if name in given:
             value = given[name]
         elif default is not None:
-            value = default_value
+            value = evaluate(default.expr, NoReferences())
         else:
             continue
         nullable = block.body.attribute("nullable")
         if value is None and nullable is not None and getattr(nullable.expr, "value", None) is False:
-            value = default_value
+            value = evaluate(default.expr, NoReferences()) if default is not None else None
         type_attr = block.body.attribute("type")
         value = convert(value, _type_of(type_attr.expr if type_attr is not None else None))
         sensitive = block.body.attribute("sensitive")
