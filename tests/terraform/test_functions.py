@@ -189,6 +189,14 @@ ANSWERS: list[tuple[str, Any]] = [
             "m": 1000,
         },
     ),
+    # Template directives and strip markers, sensitivity functions
+    ('"%{ for i in [1, 2] ~}x${i} %{~ endfor }"', "x1x2"),
+    ('"a %{ if true ~} b %{~ else } c %{ endif } d"', "a b d"),
+    ('"${~ "a" } b ${ "c" ~}  e"', "a b ce"),
+    ('issensitive(sensitive("x"))', True),
+    ('issensitive("x")', False),
+    ('nonsensitive(sensitive("x"))', "x"),
+    ('upper(nonsensitive(sensitive("abc")))', "ABC"),
 ]
 
 # Every function Terraform 1.11 has (`terraform metadata functions -json`, without the core:: aliases).
