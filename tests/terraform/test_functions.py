@@ -197,6 +197,16 @@ ANSWERS: list[tuple[str, Any]] = [
     ('issensitive("x")', False),
     ('nonsensitive(sensitive("x"))', "x"),
     ('upper(nonsensitive(sensitive("abc")))', "ABC"),
+    (
+        'formatdate("YYYY YY MMMM MMM MM M DD D EEEE EEE hh h HH H AA aa mm m ss s ZZZZZ ZZZZ ZZZ Z", '
+        '"2024-03-05T07:08:09Z")',
+        "2024 24 March Mar 03 3 05 5 Tuesday Tue 07 7 07 7 AM am 08 8 09 9 +00:00 +0000 UTC Z",
+    ),
+    ('formatdate("DD MMM YYYY hh:mm ZZZ", "2018-01-02T23:12:01-08:00")', "02 Jan 2018 23:12 -0800"),
+    ('formatdate("EEEE, DD-MMM-YY hh:mm:ss ZZZ", "2018-01-02T23:12:01+05:30")', "Tuesday, 02-Jan-18 23:12:01 +0530"),
+    ("formatdate(\"h 'o''clock' 'lit'\", \"2018-01-02T13:12:01Z\")", "13 o'clock lit"),
+    ('formatdate("ZZZZZ ZZZZ Z", "2018-01-02T23:12:01-08:00")', "-08:00 -0800 -08:00"),
+    ('formatdate("YYYY-MM-DD\'T\'hh:mm:ssZ", "2018-01-02T23:12:01.123Z")', "2018-01-02T23:12:01Z"),
 ]
 
 # Every function Terraform 1.11 has (`terraform metadata functions -json`, without the core:: aliases).
@@ -324,9 +334,7 @@ TERRAFORM_FUNCTIONS = frozenset(
 )
 
 # Known only when Terraform runs, random, or deliberately not computed: their value is always unknown.
-ALWAYS_UNKNOWN = frozenset(
-    {"timestamp", "plantimestamp", "uuid", "bcrypt", "base64gzip", "rsadecrypt", "formatdate", "pathexpand"}
-)
+ALWAYS_UNKNOWN = frozenset({"timestamp", "plantimestamp", "uuid", "bcrypt", "base64gzip", "rsadecrypt", "pathexpand"})
 
 
 def _tree(root: Path) -> Path:
