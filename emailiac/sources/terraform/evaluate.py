@@ -305,8 +305,8 @@ class _Evaluator:
             if isinstance(exc, BudgetExceeded) and self.context is not None:
                 raise
             return Unknown(f"{name}(): {exc}")
-        except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, AttributeError, OverflowError) as exc:
-            return EvalError(f"{name}() failed: {exc}")
+        except Exception as exc:  # our own shortfall: unknown, never a try() fallback
+            return Unknown(f"{name}() could not be evaluated ({type(exc).__name__}: {exc})")
         if self.context is not None:
             self.context.budget.charge(value, self.since)
         return mark(value) if secret else value

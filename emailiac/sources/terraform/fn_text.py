@@ -199,7 +199,10 @@ def _textdecodebase64(text: Any, encoding: Any) -> str:
 
 
 def _csvdecode(text: Any) -> list[dict[str, str]]:
-    rows = list(csv.reader(io.StringIO(as_str(text)), strict=True))
+    try:
+        rows = list(csv.reader(io.StringIO(as_str(text)), strict=True))
+    except csv.Error as exc:
+        raise FunctionError(f"invalid CSV: {exc}") from None
     if not rows:
         raise FunctionError("missing header line")
     header, body = rows[0], rows[1:]
