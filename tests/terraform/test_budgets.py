@@ -12,6 +12,7 @@ from emailiac.sources.terraform.loader import load_terraform
 HOSTILE = """
 locals {
   cubed = [for i in range(1000) : [for j in range(1000) : [for k in range(1000) : k]]]
+  long  = join("", [for i in range(1000) : "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"])
 }
 resource "null_resource" "r" {
   cubed     = length(local.cubed)
@@ -20,6 +21,7 @@ resource "null_resource" "r" {
   subnet    = try(cidrsubnet("10.0.0.0/8", 100000000, 1), "Terraform: insufficient address space")
   v6        = cidrsubnet("::/0", 128, 12345678901234567890)
   backtrack = can(regex("(a+)+$", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"))
+  multiplied = replace(local.long, "/a/", local.long)
   replaced  = replace("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "/(a|aa)+$b/", "x")
   ranged    = try(range(1000000000), "Terraform: more than 1024 values")
   powered   = pow(10, 100000000)
@@ -63,7 +65,7 @@ def test_pathological_expressions_end_quickly_as_unknown_or_terraforms_error(tmp
     assert time.process_time() - started < 20
     body = next(r for r in load.resources if r.address == "null_resource.r").body
     budget = "exceeds emailiac's budget"
-    for name in ("cubed", "wide", "precise", "powered", "product", "yaml_bomb"):
+    for name in ("cubed", "wide", "precise", "powered", "product", "yaml_bomb", "multiplied"):
         value = body.get(name)
         assert isinstance(value, Unknown) and budget in value.reason, (name, value)
     assert body.get("subnet") == "Terraform: insufficient address space"

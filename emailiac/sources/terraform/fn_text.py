@@ -96,6 +96,10 @@ def _replace(text: Any, old: Any, new: Any) -> str:
     source, pattern, replacement = as_str(text), as_str(old), as_str(new)
     if len(pattern) > 1 and pattern.startswith("/") and pattern.endswith("/"):
         compiled = _compile(pattern[1:-1])
+        if len(replacement) > 16:  # a long replacement times many matches could exhaust memory
+            limit = MAX_TEXT // len(replacement)
+            if sum(1 for _, __ in zip(compiled.finditer(source), range(limit + 1), strict=False)) > limit:
+                raise BudgetExceeded("replace() result exceeds emailiac's budget")
         return check_size(str(compiled.sub(lambda m: _go_replacement(replacement, m), source)))
     if pattern == "":
         raise FunctionError("replace() of an empty substring")
