@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
+import xmlschema
 
 from emailiac.report import junit
 from emailiac.result import Result, Status
@@ -19,8 +21,12 @@ from tests.report.report_samples import (
 )
 
 
+SCHEMA = xmlschema.XMLSchema(Path(__file__).parents[1] / "schemas" / "junit.xsd")
+
+
 def _parse(result: Result) -> ET.Element:
     out = junit.render(result, options())
+    SCHEMA.validate(out)
     assert out.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
     return ET.fromstring(out.encode())
 
