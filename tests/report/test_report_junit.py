@@ -20,7 +20,6 @@ from tests.report.report_samples import (
     tf,
 )
 
-
 SCHEMA = xmlschema.XMLSchema(Path(__file__).parents[1] / "schemas" / "junit.xsd")
 
 
