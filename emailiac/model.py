@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 __all__ = [
+    "AWS_REGION_CATEGORY",
     "FACT_TYPES",
     "AuditTrail",
     "ConditionalAccessPolicy",
@@ -442,6 +443,9 @@ class Note:
     line: int | None = None
 
 
+AWS_REGION_CATEGORY = "aws_region:"
+
+
 @dataclass
 class Inventory:
     """Everything the sources collected, plus what they could not."""
@@ -449,7 +453,8 @@ class Inventory:
     facts: list[Fact] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
     # Categories this inventory speaks for as a whole, so absence means "missing":
-    # aws_account, m365_tenant (live scans; Terraform only through the baseline).
+    # aws_account, m365_tenant (live scans; Terraform only through the baseline), and each scanned AWS
+    # region as `aws_region:<name>` (a regional service absent there is absent).
     authoritative: set[str] = field(default_factory=set)
     gaps: list[Gap] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)

@@ -7,16 +7,28 @@ AWS account or Microsoft 365 tenant: a live scan, or a Terraform tree the baseli
 from __future__ import annotations
 
 from emailiac.baseline import Baseline
-from emailiac.model import Inventory, Provenance
+from emailiac.model import AWS_REGION_CATEGORY, Inventory, Provenance
 from emailiac.rules.base import Verdict, out_of_scope
 
-__all__ = ["CATEGORY_LABELS", "is_authoritative", "not_authoritative", "scope_subject", "source_of"]
+__all__ = [
+    "CATEGORY_LABELS",
+    "is_authoritative",
+    "not_authoritative",
+    "scanned_regions",
+    "scope_subject",
+    "source_of",
+]
 
 CATEGORY_LABELS = {"aws_account": "AWS account", "m365_tenant": "Microsoft 365 tenant"}
 
 
 def is_authoritative(inventory: Inventory, baseline: Baseline, category: str) -> bool:
     return category in inventory.authoritative or baseline.is_authoritative(category)
+
+
+def scanned_regions(inventory: Inventory) -> list[str]:
+    """The AWS regions a live scan read as a whole, sorted."""
+    return sorted(c[len(AWS_REGION_CATEGORY) :] for c in inventory.authoritative if c.startswith(AWS_REGION_CATEGORY))
 
 
 def source_of(inventory: Inventory, live: str) -> str:

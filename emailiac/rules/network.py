@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from emailiac.baseline import Baseline
-from emailiac.model import FirewallRule, Inventory, ThreatDetection, Unknown
+from emailiac.model import FirewallRule, Inventory, Provenance, ThreatDetection, Unknown
 from emailiac.result import Severity
-from emailiac.rules.account_scope import is_authoritative, not_authoritative, scope_subject
+from emailiac.rules.account_scope import is_authoritative, not_authoritative, scanned_regions, scope_subject
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
 from emailiac.rules.exposure import Exposure, exposure, is_judged, label, opened_ranges
 from emailiac.rules.gaps import gap_verdicts
@@ -540,6 +540,10 @@ def _check_threat_detection(inventory: Inventory, baseline: Baseline) -> Iterato
                 attribute="enable",
                 value=True,
             )
+    regions = scanned_regions(inventory)
+    if regions:
+        yield from _regions_without_detector(inventory, regions, detectors)
+        return
     if detectors or inventory.gap(ThreatDetection):
         return
     subject = scope_subject(inventory, "aws_account", "aws", "aws://guardduty")
@@ -556,6 +560,26 @@ def _check_threat_detection(inventory: Inventory, baseline: Baseline) -> Iterato
     )
 
 
+def _regions_without_detector(
+    inventory: Inventory, regions: list[str], detectors: list[ThreatDetection]
+) -> Iterator[Verdict]:
+    """GuardDuty is regional: each scanned region needs its own detector (one region's covers no other)."""
+    covered = {d.region for d in detectors}
+    for region in regions:
+        if region in covered or inventory.gap(ThreatDetection, region) is not None:
+            continue  # judged by its detectors above, or not assessed through the gap
+        yield fail(
+            Provenance("aws", f"aws://{region}/guardduty", region=region),
+            f"no threat detection in {region}: the region has no GuardDuty detector (a detector watches only "
+            "its own region)",
+            evidence=f"guardduty absent {region}",
+            fix_hint=f'Add resource "aws_guardduty_detector" with enable = true for {region}',
+            resource="aws_guardduty_detector",
+            attributes={"enable": True},
+            region=region,
+        )
+
+
 IDS001 = Rule(
     id="IDS001",
     slug="threat-detection-disabled",
@@ -566,7 +590,8 @@ IDS001 = Rule(
     summary=(
         "Fails when a GuardDuty detector is declared with `enable = false`, or when the account has none. An "
         "absence counts only where the input speaks for the whole AWS account (a live scan, or "
-        "`terraform.authoritative: [aws_account]` in the baseline); elsewhere it is out of scope."
+        "`terraform.authoritative: [aws_account]` in the baseline); elsewhere it is out of scope. GuardDuty is "
+        "regional: a live scan fails each scanned region without a detector of its own."
     ),
     rationale=(
         "Credential stuffing against SES SMTP users, compromised instances sending spam and calls from "

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from emailiac.model import AuditTrail, DnsZone, FirewallRule, ReceiptRule, RootAccount, ThreatDetection
+from emailiac.baseline import load_baseline
+from emailiac.engine import evaluate
+from emailiac.inventory_io import dump_inventory, read_inventory
+from emailiac.model import AuditTrail, DnsZone, FirewallRule, Inventory, ReceiptRule, RootAccount, ThreatDetection
+from emailiac.result import Status
 from emailiac.sources.aws.collector import collect
 from tests.aws.support import plain_client, record_operations, scan_session
 
@@ -77,3 +81,35 @@ def test_the_inventory_does_not_depend_on_the_finishing_order(aws: str) -> None:
     one = collect(scan_session(), ["us-east-1", "eu-west-1"], workers=1)
     many = collect(scan_session(), ["eu-west-1", "us-east-1"], workers=12)
     assert one.facts == many.facts
+
+
+def _ids001(inventory: Inventory) -> dict[str, tuple[Status, str]]:
+    result = evaluate(inventory, load_baseline("default"), only=("IDS001",))
+    evaluations = [f.evaluation for f in result.findings] + result.passes + result.not_assessed
+    return {e.subject.address: (e.status, e.message) for e in evaluations}
+
+
+def test_guardduty_is_judged_per_scanned_region(aws: str) -> None:
+    """A detector in us-east-1 does not cover eu-west-1: each scanned region needs its own."""
+    detector = plain_client("guardduty", "us-east-1").create_detector(Enable=True)["DetectorId"]
+    inventory = collect(scan_session(), ["us-east-1", "eu-west-1"], workers=2)
+    verdicts = _ids001(inventory)
+    assert verdicts == {
+        f"aws://us-east-1/guardduty/detector/{detector}": (
+            Status.PASS,
+            f"GuardDuty detector aws://us-east-1/guardduty/detector/{detector} in us-east-1 is enabled",
+        ),
+        "aws://eu-west-1/guardduty": (
+            Status.FAIL,
+            "no threat detection in eu-west-1: the region has no GuardDuty detector (a detector watches only its "
+            "own region)",
+        ),
+    }
+    # The region list survives a saved inventory, so `lint inv.json` judges the same.
+    assert _ids001(read_inventory(dump_inventory(inventory))) == verdicts
+
+
+def test_every_scanned_region_without_a_detector_fails(aws: str) -> None:
+    inventory = collect(scan_session(), ["us-east-1", "eu-west-1"], workers=2)
+    failed = sorted(a for a, (status, _) in _ids001(inventory).items() if status is Status.FAIL)
+    assert failed == ["aws://eu-west-1/guardduty", "aws://us-east-1/guardduty"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Protocol
 
-from emailiac.model import AuditTrail, Fact, Gap, Inventory
+from emailiac.model import AWS_REGION_CATEGORY, AuditTrail, Fact, Gap, Inventory
 from emailiac.sources.aws import cloudtrail, ec2, elbv2, guardduty, iam, route53, ses
 from emailiac.sources.aws.calls import CALLS, fact_types
 from emailiac.sources.aws.errors import AwsSetupError, CallFailed
@@ -128,6 +128,8 @@ def collect(
     if not chosen:
         chosen, gaps = enabled_regions(session)
         inventory.gaps.extend(gaps)
+    # Each scanned region is spoken for as a whole: a regional service missing there is missing (IDS001).
+    inventory.authoritative |= {f"{AWS_REGION_CATEGORY}{region}" for region in chosen}
     work = _plan(session, chosen)
     if progress is not None:
         progress.start(len(work))
