@@ -69,11 +69,14 @@ class LookupCount:
     all_qualifier: str | None = None
     limit: int = field(default=LOOKUP_LIMIT)
     void_limit: int = field(default=VOID_LIMIT)
+    # Each include/redirect chain that comes back to a name already on it ("a.example -> include:b.example ->
+    # include:a.example"): evaluation never ends there, so receivers run into the limit and return permerror.
+    loops: tuple[str, ...] = ()
 
     @property
     def over_limit(self) -> bool:
-        """True when the limit is exceeded; a lower bound over the limit proves it too."""
-        return self.total > self.limit
+        """True when the limit is exceeded (a loop exceeds any limit); a lower bound over it proves it too."""
+        return self.total > self.limit or bool(self.loops)
 
     @property
     def void_over_limit(self) -> bool:
@@ -103,6 +106,9 @@ class _Counter:
         self.problems: list[Problem] = []
         self.memo: dict[str, tuple[_Total, str]] = {}
         self.fetches = 0
+        self.loops: list[str] = []
+        self.root = "(the record)"  # the name the counted record is published at, for showing loops
+        self.trail: list[str] = []  # the include/redirect terms followed to the record being counted
 
     def count(self, record: SpfRecord, depth: int, path: tuple[str, ...]) -> _Total:
         total = _Total(all_qualifier=record.all_qualifier)
@@ -137,7 +143,12 @@ class _Counter:
             return self.skip(name, via, depth, "unexpanded")
         if key in path:
             self.chain.append(LookupStep(name, via, depth + 1, "loop"))
-            self.problems.append(Problem("loop", f"{via}:{name} loops back to {' -> '.join((*path, key))}"))
+            loop = " -> ".join((self.root, *self.trail, f"{via}:{key}"))
+            if loop not in self.loops:
+                self.loops.append(loop)
+            self.problems.append(
+                Problem("loop", f"{via}:{name} loops back ({loop}): evaluation never ends, receivers return permerror")
+            )
             return _Total()
         cached = self.memo.get(key)
         if cached is not None:
@@ -185,7 +196,9 @@ class _Counter:
             first = next(p for p in record.problems if p.is_error)
             self.problems.append(Problem("target-invalid", f"{via}:{name} has an invalid SPF record: {first.message}"))
         own = sum(1 for m in record.evaluated_mechanisms if m.makes_lookup) + (record.redirect is not None)
+        self.trail.append(f"{via}:{key}")
         sub = self.count(record, depth + 1, (*path, key))
+        self.trail.pop()
         self.chain[index] = LookupStep(name, via, depth + 1, status, own, sub.lookups, records[0])
         return sub
 
@@ -216,6 +229,7 @@ def count_lookups(record: SpfRecord, resolver: TxtResolver | None = None, *, dom
     """
     counter = _Counter(resolver)
     path = () if domain is None else (domain.lower().rstrip("."),)
+    counter.root = path[0] if path else "(the record)"
     total = counter.count(record, 0, path)
     problems = list(counter.problems)
     bound = "" if total.exact else "at least "
@@ -243,4 +257,5 @@ def count_lookups(record: SpfRecord, resolver: TxtResolver | None = None, *, dom
         unexpanded=tuple(counter.unexpanded),
         problems=tuple(problems),
         all_qualifier=total.all_qualifier,
+        loops=tuple(counter.loops),
     )

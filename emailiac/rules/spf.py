@@ -396,10 +396,26 @@ def _check_lookups(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
         exact = count.exact and not partial
         bound = "" if exact else "at least "
         counted = f"{bound}{count.total} DNS-querying terms (include, a, mx, ptr, exists, redirect)"
-        if count.total > limit:
+        if count.loops:
             yield fail(
                 subject,
-                f"SPF record of {name} needs {counted}; the limit is {limit}, beyond which receivers return permerror",
+                f"SPF record of {name} loops ({'; '.join(count.loops)}): evaluation never ends, so receivers run "
+                f"past the limit of {limit} DNS look-ups and return permerror",
+                evidence=_evidence(value, "lookups"),
+                fix_hint=f"Break the loop: no include or redirect of {name}'s SPF chain may lead back to a record "
+                "already on it",
+                record=record.text,
+                lookups=count.total,
+                loops=list(count.loops),
+                chain=[(step.via, step.name, step.subtotal) for step in count.chain],
+            )
+        elif count.total > limit:
+            followed = [f"{step.via}:{step.name} {step.lookups}" for step in count.chain if step.status == "ok"]
+            through = f" (through {', '.join(followed)})" if followed else ""
+            yield fail(
+                subject,
+                f"SPF record of {name} needs {counted}{through}; the limit is {limit}, beyond which receivers "
+                "return permerror",
                 evidence=_evidence(value, "lookups"),
                 fix_hint=f"Cut the SPF record of {name} to {limit} DNS look-ups: replace includes with the "
                 "ip4/ip6 ranges they publish, or drop senders no longer used",
@@ -436,9 +452,11 @@ SPF004 = Rule(
     sources=("terraform", "dns"),
     summary=(
         "Fails when evaluating an SPF record takes more DNS-querying terms (include, a, mx, ptr, exists, "
-        "redirect) than the baseline's limit (10). Nested includes are followed where their records are in the "
-        "inventory (declared in the same configuration, or read from live DNS); includes outside it leave the "
-        "count a lower bound, which fails once it is over the limit and is out of scope otherwise."
+        "redirect) than the baseline's limit (10), or never ends because an include/redirect chain loops back "
+        "(`include:` of itself, `redirect=` to itself, A -> B -> A; the finding shows the chain). Nested includes "
+        "are followed where their records are in the inventory (declared in the same configuration, or read "
+        "from live DNS); includes outside it leave the count a lower bound, which fails once it is over the "
+        "limit and is out of scope otherwise."
     ),
     rationale=(
         "RFC 7208 4.6.4 caps an SPF evaluation at 10 DNS look-ups; one more and receivers return permerror, so "
@@ -478,12 +496,18 @@ def _problems(record: SpfRecord) -> list[str]:
     return [p.message for p in record.problems if p.is_error or p.code in _SPF005_WARNINGS]
 
 
+def _loops(record: SpfRecord, view: DnsView, name: str) -> list[str]:
+    """Include/redirect loops through the records of the inventory: a permanent error (RFC 7208 4.6.4)."""
+    loops = count_lookups(record, InventoryResolver(view), domain=name).loops
+    return [f"its include/redirect chain loops ({loop}), so receivers return permerror" for loop in loops]
+
+
 def _check_syntax(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    _, values = _values(inventory, baseline)
+    view, values = _values(inventory, baseline)
     for value in values:
         subject, name = value.value.subject, value.name
         record = value.record or (known_prefix(value.unknown.pattern) if value.unknown is not None else None)
-        problems = _problems(record) if record is not None else []
+        problems = [*_problems(record), *_loops(record, view, name)] if record is not None else []
         if problems:
             assert record is not None
             yield fail(
@@ -512,8 +536,9 @@ SPF005 = Rule(
     sources=("terraform", "dns"),
     summary=(
         "Fails for an SPF record with a syntax error (a bad ip4/ip6 network, an unknown mechanism, an include "
-        "without a domain, a malformed macro), with terms after `all` (never evaluated) or with the deprecated "
-        "`ptr` mechanism."
+        "without a domain, a malformed macro), with terms after `all` (never evaluated), with the deprecated "
+        "`ptr` mechanism, or whose include/redirect chain through records declared in the same configuration "
+        "loops back on itself (a permanent error)."
     ),
     rationale=(
         "A syntax error makes receivers return permerror, which most treat as no SPF. Terms after `all` are "

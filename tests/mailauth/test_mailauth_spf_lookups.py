@@ -189,3 +189,19 @@ def test_endless_names_stop_at_fetch_limit() -> None:
     count = count_lookups(parse_spf("v=spf1 include:example.com -all"), endless)
     assert not count.exact and count.total > MAX_FETCHES
     assert codes(count.problems) == ["lookups"]
+
+
+def test_loops_show_their_chain_and_exceed_any_limit() -> None:
+    dns = FakeDns(
+        {
+            "a.example.com": ["v=spf1 include:b.example.com -all"],
+            "b.example.com": ["v=spf1 redirect=A.example.com"],
+        }
+    )
+    count = count_lookups(parse_spf("v=spf1 include:a.example.com -all"), dns, domain="example.com")
+    assert count.loops == ("example.com -> include:a.example.com -> include:b.example.com -> redirect:a.example.com",)
+    assert count.over_limit and count.total == 3
+    own = count_lookups(parse_spf("v=spf1 include:example.com -all"), FakeDns({}), domain="example.com")
+    assert own.loops == ("example.com -> include:example.com",)
+    fine = count_lookups(parse_spf("v=spf1 include:b.example.com -all"), FakeDns({"b.example.com": ["v=spf1 -all"]}))
+    assert fine.loops == () and not fine.over_limit
