@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from emailiac import __version__
+from emailiac.jsoninput import JsonInputError, json_kind, load_json
 from emailiac.model import FACT_TYPES, Gap, Inventory, Note, Provenance, Unknown
 
 __all__ = ["InventoryFormatError", "dump_inventory", "is_inventory_json", "read_inventory"]
@@ -36,12 +37,6 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _encode(v) for k, v in value.items()}
     return value
-
-
-def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number"
-    )
 
 
 def _unknown(value: Any, where: str) -> Unknown:
@@ -88,7 +83,7 @@ def _typed(value: Any, hint: Any, where: str, raw: bool) -> Any:
                 return _typed(value, option, where, raw)
             except InventoryFormatError:
                 continue
-        raise InventoryFormatError(f"{where}: unexpected value, {_kind(value)}")
+        raise InventoryFormatError(f"{where}: unexpected value, {json_kind(value)}")
     if hint is type(None):
         if value is None:
             return None
@@ -117,12 +112,12 @@ def _typed(value: Any, hint: Any, where: str, raw: bool) -> Any:
                 )
     elif (origin is Mapping or hint is Mapping) and isinstance(value, dict) and "$unknown" not in value:
         return _decode(value, where, raw)
-    raise InventoryFormatError(f"{where}: unexpected value, {_kind(value)}")
+    raise InventoryFormatError(f"{where}: unexpected value, {json_kind(value)}")
 
 
 def _dataclass(kind: type[Any], entry: Any, where: str) -> Any:
     if not isinstance(entry, dict):
-        raise InventoryFormatError(f"{where}: expected an object, not {_kind(entry)}")
+        raise InventoryFormatError(f"{where}: expected an object, not {json_kind(entry)}")
     hints = _hints(kind)
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(kind):
@@ -143,7 +138,7 @@ def _strings(doc: dict[str, Any], key: str) -> set[str]:
 def _entries(doc: dict[str, Any], key: str) -> list[Any]:
     value = doc.get(key, [])
     if not isinstance(value, list):
-        raise InventoryFormatError(f"{key}: expected a list, not {_kind(value)}")
+        raise InventoryFormatError(f"{key}: expected a list, not {json_kind(value)}")
     return value
 
 
@@ -175,28 +170,23 @@ def read_inventory(text: str) -> Inventory:
     """An inventory written by dump_inventory; anything else (any field of the wrong shape) raises
     InventoryFormatError with a one-line reason naming the field."""
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InventoryFormatError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
-    except (ValueError, RecursionError) as exc:
-        raise InventoryFormatError(f"invalid JSON: {str(exc) or 'nested too deeply'}") from None
+        doc = load_json(text)
+    except JsonInputError as exc:
+        raise InventoryFormatError(f"{exc.message} (line {exc.line})") from None
     if not isinstance(doc, dict) or doc.get("emailiac_inventory") != FORMAT:
         raise InventoryFormatError(f"not an emailiac inventory of format {FORMAT}")
-    try:
-        inv = Inventory(
-            sources=_strings(doc, "sources"),
-            authoritative=_strings(doc, "authoritative"),
-            gaps=[_dataclass(Gap, g, f"gaps[{i}]") for i, g in enumerate(_entries(doc, "gaps"))],
-            notes=[_dataclass(Note, n, f"notes[{i}]") for i, n in enumerate(_entries(doc, "notes"))],
-        )
-        for i, entry in enumerate(_entries(doc, "facts")):
-            if not isinstance(entry, dict):
-                raise InventoryFormatError(f"facts[{i}]: expected an object, not {_kind(entry)}")
-            tag = entry.get("$fact", entry.get("type", ""))
-            kind = FACT_TYPES.get(tag) if isinstance(tag, str) else None
-            if kind is None:
-                raise InventoryFormatError(f"facts[{i}]: unknown type {tag!r}")
-            inv.facts.append(_dataclass(kind, entry, f"facts[{i}] ({kind.__name__})"))
-    except RecursionError:
-        raise InventoryFormatError("nested too deeply") from None
+    inv = Inventory(
+        sources=_strings(doc, "sources"),
+        authoritative=_strings(doc, "authoritative"),
+        gaps=[_dataclass(Gap, g, f"gaps[{i}]") for i, g in enumerate(_entries(doc, "gaps"))],
+        notes=[_dataclass(Note, n, f"notes[{i}]") for i, n in enumerate(_entries(doc, "notes"))],
+    )
+    for i, entry in enumerate(_entries(doc, "facts")):
+        if not isinstance(entry, dict):
+            raise InventoryFormatError(f"facts[{i}]: expected an object, not {json_kind(entry)}")
+        tag = entry.get("$fact", entry.get("type", ""))
+        kind = FACT_TYPES.get(tag) if isinstance(tag, str) else None
+        if kind is None:
+            raise InventoryFormatError(f"facts[{i}]: unknown type {tag!r}")
+        inv.facts.append(_dataclass(kind, entry, f"facts[{i}] ({kind.__name__})"))
     return inv

@@ -6,7 +6,6 @@ Expressions keep their character span so fixes can rewrite exactly the text they
 from __future__ import annotations
 
 import dataclasses
-import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,16 +31,6 @@ __all__ = [
     "TupleExpr",
     "UnaryOp",
 ]
-
-
-# Trees are as deep as the text they come from (hcl.MAX_DEPTH levels) and hold integers as long as Terraform
-# reads (hcl.MAX_DIGITS): whoever holds one (parser, cache, evaluator, adapters) must be able to walk and pickle
-# it and print its numbers. Both limits only ever grow here.
-MAX_TREE_DEPTH = 1000
-MAX_INT_DIGITS = 20_000
-sys.setrecursionlimit(max(sys.getrecursionlimit(), MAX_TREE_DEPTH * 12 + 2000))
-if 0 < sys.get_int_max_str_digits() < MAX_INT_DIGITS:
-    sys.set_int_max_str_digits(MAX_INT_DIGITS)
 
 
 @dataclass(frozen=True, slots=True)

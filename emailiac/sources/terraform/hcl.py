@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
+from emailiac.limits import MAX_INT_DIGITS, MAX_TREE_DEPTH
 from emailiac.sources.terraform.ast import (
-    MAX_INT_DIGITS,
-    MAX_TREE_DEPTH,
     Attribute,
     BinOp,
     Block,

@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from emailiac.jsoninput import JsonInputError, json_kind, load_json
 from emailiac.sources.terraform.ast import (
     Attribute,
     Block,
@@ -84,7 +85,9 @@ def _blocks(block_type: str, value: Any, labels: tuple[str, ...], lines: _Lines,
     out: list[Block] = []
     for item in items:
         if not isinstance(item, dict):
-            continue
+            _, line = lines.find(labels[-1] if labels else block_type, after)
+            where = " ".join((block_type, *labels))
+            raise HclSyntaxError(f"{where}: expected an object, not {json_kind(item)}", line, 1)
         if len(labels) < wanted:
             for label, inner in item.items():
                 offset, _ = lines.find(label, after)
@@ -113,13 +116,9 @@ def _comments(text: str) -> tuple[Comment, ...]:
 
 def parse_tf_json(text: str, path: str) -> HclFile:
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise HclSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    except RecursionError:
-        raise HclSyntaxError("JSON nested too deeply", 1, 1) from None
-    except ValueError as exc:  # an integer too long to convert
-        raise HclSyntaxError(f"invalid JSON: {exc}", 1, 1) from None
+        doc = load_json(text)
+    except JsonInputError as exc:
+        raise HclSyntaxError(exc.message, exc.line, exc.column) from None
     if not isinstance(doc, dict):
         raise HclSyntaxError("a .tf.json file must hold a JSON object", 1, 1)
     lines = _Lines(text)

@@ -7,10 +7,10 @@ error naming the first field that is wrong, never a plan with nothing in it.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from emailiac.jsoninput import JsonInputError, json_kind, load_json
 from emailiac.model import Unknown
 from emailiac.result import InputError
 from emailiac.sources.terraform.loader import TerraformLoad
@@ -23,12 +23,6 @@ class _WrongShape(ValueError):
     pass
 
 
-def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), "a number"
-    )
-
-
 def _field(parent: dict[str, Any], key: str, want: type, where: str, *, required: bool = False) -> Any:
     """`parent[key]` if it is of the JSON type wanted (absent or null: that type's empty value, unless required)."""
     value = parent.get(key)
@@ -37,7 +31,7 @@ def _field(parent: dict[str, Any], key: str, want: type, where: str, *, required
             raise _WrongShape(f"{where}{key} is missing")
         return want()
     if type(value) is not want:
-        raise _WrongShape(f"{where}{key} is {_kind(value)}")
+        raise _WrongShape(f"{where}{key} is {json_kind(value)}")
     return value
 
 
@@ -47,7 +41,7 @@ def _items(parent: dict[str, Any], key: str, where: str) -> list[tuple[str, dict
     for i, item in enumerate(_field(parent, key, list, where)):
         at = f"{where}{key}[{i}]"
         if not isinstance(item, dict):
-            raise _WrongShape(f"{at} is {_kind(item)}")
+            raise _WrongShape(f"{at} is {json_kind(item)}")
         out.append((at + ".", item))
     return out
 
@@ -66,7 +60,7 @@ def _config_refs(module: dict[str, Any], where: str, prefix: str, out: dict[str,
     for name, call in _field(module, "module_calls", dict, where).items():
         at = f"{where}module_calls.{name}."
         if not isinstance(call, dict):
-            raise _WrongShape(f"{at[:-1]} is {_kind(call)}")
+            raise _WrongShape(f"{at[:-1]} is {json_kind(call)}")
         _config_refs(_field(call, "module", dict, at), f"{at}module.", f"{prefix}module.{name}.", out)
 
 
@@ -106,23 +100,17 @@ def _walk(module: dict[str, Any], where: str, found: list[tuple[str, dict[str, A
 def load_plan(path: Path, text: str) -> TerraformLoad:
     result = TerraformLoad(files=[str(path)])
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        result.errors.append(InputError(f"invalid JSON: {exc.msg}", str(path), exc.lineno, exc.colno))
-        return result
-    except (ValueError, RecursionError) as exc:
-        result.errors.append(InputError(f"invalid JSON: {str(exc) or 'nested too deeply'}", str(path), 1))
+        doc = load_json(text)
+    except JsonInputError as exc:
+        result.errors.append(InputError(exc.message, str(path), exc.line, exc.column))
         return result
     try:
         if not isinstance(doc, dict):
-            raise _WrongShape(f"the document is {_kind(doc)}")
+            raise _WrongShape(f"the document is {json_kind(doc)}")
         _resources(path, doc, result)
     except _WrongShape as exc:
         result.resources.clear()
         result.errors.append(InputError(f"not a Terraform plan or state (terraform show -json): {exc}", str(path), 1))
-    except RecursionError:
-        result.resources.clear()
-        result.errors.append(InputError("Terraform plan nested too deeply", str(path), 1))
     return result
 
 
@@ -149,7 +137,7 @@ def _resources(path: Path, doc: dict[str, Any], result: TerraformLoad) -> None:
         values = dict(_field(res, "values", dict, at))
         key = res.get("index")
         if not isinstance(key, (str, int, type(None))) or isinstance(key, bool):
-            raise _WrongShape(f"{at}index is {_kind(key)}")
+            raise _WrongShape(f"{at}index is {json_kind(key)}")
         after_unknown = unknowns.get(address, {})
         config_refs = refs.get(_strip_index(address), {})
         for attr, flag in after_unknown.items():

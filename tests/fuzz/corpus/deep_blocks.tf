@@ -1,0 +1,802 @@
+resource "aws_security_group" "s" {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+ingress {
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
