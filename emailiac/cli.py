@@ -186,6 +186,12 @@ def lint(
         list[str], typer.Option("--exclude", metavar="GLOB", help="Path glob to leave out, repeatable.")
     ] = [],  # noqa: B006
     allow_partial: Annotated[bool, typer.Option(help="Exit 0/1 even when something could not be assessed.")] = False,
+    baseline_report: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline-report", metavar="OLD.json", help="Report (and fail on) only findings not in this JSON report."
+        ),
+    ] = None,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -253,6 +259,10 @@ def lint(
                 attach_fixes(result, paths, chosen, options, collected)
             elif result_cache and run_key and not collected.secrets:
                 result_cache.put(run_key, result, collected.reads)
+    if baseline_report is not None:
+        from emailiac.commands.diff import only_new_findings
+
+        result = only_new_findings(result, baseline_report)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if not emit_reports(result, fmt, output, no_color=no_color, verbose=verbose):

@@ -12,8 +12,9 @@ import typer
 
 if TYPE_CHECKING:
     from emailiac.report.diff import Entry
+    from emailiac.result import Result
 
-__all__ = ["diff", "read_entries"]
+__all__ = ["diff", "only_new_findings", "read_entries"]
 
 
 def read_entries(path: Path) -> list[Entry]:
@@ -45,3 +46,17 @@ def diff(
     result = diff_reports(read_entries(old), read_entries(new))
     typer.echo(render_json(result) if fmt == "json" else render_text(result, verbose=verbose), nl=False)
     raise typer.Exit(1 if result.new else 0)
+
+
+def only_new_findings(result: Result, old: Path) -> Result:
+    """`lint --baseline-report OLD.json`: the findings OLD.json does not have (by fingerprint); the rest
+    are counted in a warning, not reported, and do not fail the run."""
+    import dataclasses
+
+    known = {e.fingerprint for e in read_entries(old)}
+    fresh = [f for f in result.findings if f.evaluation.fingerprint not in known]
+    dropped = len(result.findings) - len(fresh)
+    warnings = list(result.warnings)
+    if dropped:
+        warnings.append(f"{dropped} finding{'s' if dropped != 1 else ''} already in {old} not reported")
+    return dataclasses.replace(result, findings=fresh, warnings=warnings)

@@ -80,8 +80,9 @@ def _summary(run: FixRun, *, write: bool) -> list[str]:
 
 def fix(
     paths: Annotated[
-        list[Path], typer.Argument(metavar="PATH", help="Terraform directories or files, or a saved inventory.")
-    ],
+        list[Path] | None,
+        typer.Argument(metavar="PATH", help="Terraform directories or files, or a saved inventory."),
+    ] = None,
     write: Annotated[bool, typer.Option("--write", help="Apply the fixes (all files at once, or none).")] = False,
     unsafe_fixes: Annotated[
         bool,
@@ -112,6 +113,14 @@ def fix(
         Path | None,
         typer.Option(metavar="FILE", help="Configuration file (default: .emailiac.yaml or pyproject.toml)."),
     ] = None,
+    from_drift: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-drift",
+            metavar="FILE",
+            help="A drift report (emailiac drift -f json): import unmanaged objects, take stronger live values.",
+        ),
+    ] = None,
 ) -> None:
     """Print (or with --write apply) corrective Terraform for the findings that have a fix."""
     from emailiac.cli import _fail, _load_baseline, _load_config, _parse_vars
@@ -120,6 +129,9 @@ def fix(
     from emailiac.lint import LintOptions
     from emailiac.rules import rule_by_id
 
+    paths = paths or []
+    if not paths and from_drift is None:
+        _fail("name the Terraform to fix: emailiac fix PATH (or --from-drift drift.json)")
     cfg = _load_config(config, paths)
     for rule_id in [*select, *cfg.select, *cfg.skip]:
         if rule_by_id(rule_id) is None:
@@ -132,6 +144,11 @@ def fix(
         skip=tuple(cfg.skip),
         jobs=1,
     )
+    if from_drift is not None:
+        from emailiac.commands.fix_drift import fix_from_drift
+
+        chosen = _load_baseline(baseline or cfg.baseline)
+        fix_from_drift(from_drift, paths, chosen, options, write=write, out=out)
     run = run_fix(paths, _load_baseline(baseline or cfg.baseline), options, unsafe=unsafe_fixes, out=out)
     for warning in run.result.warnings:
         typer.echo(f"warning: {warning}", err=True)

@@ -12,7 +12,7 @@ from emailiac.drift.match import explode, match
 from emailiac.drift.model import Change, Coverage, DriftItem, DriftReport, NotCompared
 from emailiac.drift.state import StateIds
 from emailiac.drift.verdicts import VerdictIndex, Verdicts
-from emailiac.model import DnsRecord, DnsZone, Inventory, Unknown, is_known
+from emailiac.model import DnsRecord, DnsZone, FirewallRule, Inventory, Unknown, is_known
 from emailiac.result import Result, Severity
 
 __all__ = ["Side", "compare", "encode_values", "resource_type"]
@@ -200,7 +200,9 @@ def compare(
 ) -> DriftReport:
     d_zones = _zone_names(declared.inventory)
     l_zones = _zone_names(live.inventory)
-    d_names = SideNames(zones=d_zones, groups=dict(declared.group_names or {}))
+    # A rule resource may name its group by ID (`security_group_id = "sg-..."`): the live scan knows its name.
+    live_groups = {f.prov.import_id: f.group for f in live.inventory.of(FirewallRule) if f.prov.import_id}
+    d_names = SideNames(zones=d_zones, groups={**live_groups, **(declared.group_names or {})})
     l_names = SideNames(zones=l_zones)
     d_index, l_index = VerdictIndex(declared.result), VerdictIndex(live.result)
     live_sources = set(live.inventory.sources) - {"terraform"}
