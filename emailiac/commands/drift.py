@@ -1,6 +1,6 @@
 """`emailiac drift`: what Terraform declares against what runs, with the rule verdicts of both sides.
 
-The live side is a live scan (`--aws`; `--m365` and `--dns` when those collectors are present) or one or
+The live side is a live scan (`--aws`, `--m365`; `--dns` when that collector is present) or one or
 more saved inventories (`--live inventory.json`, from `scan --save-inventory`), so drift runs offline
 too. A state file (`terraform show -json` of the state) pairs objects by their IDs; without one they pair
 by natural keys.
@@ -10,12 +10,21 @@ Exit codes: 0 nothing drifted; 1 something is changed, unmanaged or missing; 2 a
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from emailiac.commands.scan_aws import AwsOptions, Profile, Region
+from emailiac.commands.scan_m365 import (
+    Certificate,
+    ClientId,
+    CloudName,
+    GraphUrl,
+    M365Options,
+    TenantId,
+)
 
 if TYPE_CHECKING:
     from emailiac.drift.state import StateIds
@@ -58,19 +67,37 @@ def _read_state(path: Path) -> StateIds:
         _fail(f"{path}: {exc}")
 
 
-def _scan_aws(regions: list[str], profile: str | None) -> Inventory:
+def _scan(aws: AwsOptions | None, m365: M365Options | None, timeout: float) -> Inventory:
+    """The live sources asked for, each through the collector `scan` uses, under one deadline."""
     from emailiac.cli import _fail
+    from emailiac.model import Inventory
+    from emailiac.sources.deadline import Deadline
 
-    if importlib.util.find_spec("boto3") is None:
-        _fail("scanning AWS needs boto3: pip install 'emailiac[aws]'")
-    from emailiac.sources.aws.collector import collect
-    from emailiac.sources.aws.errors import AwsSetupError
-    from emailiac.sources.aws.session import Reach, open_session
+    deadline = Deadline(timeout)
+    inventory = Inventory()
+    if aws is not None:
+        from emailiac.commands.scan_aws import check_aws, collect_aws
+        from emailiac.sources.aws.errors import AwsSetupError
 
-    try:
-        return collect(open_session(Reach(profile=profile)), regions)
-    except AwsSetupError as exc:
-        _fail(str(exc))
+        problem = check_aws(aws)
+        if problem:
+            _fail(problem)
+        try:
+            inventory.extend(collect_aws(aws, deadline))
+        except AwsSetupError as exc:
+            _fail(f"AWS: {exc}")
+    if m365 is not None:
+        from emailiac.commands.scan_m365 import check_m365, collect_m365
+        from emailiac.sources.m365.errors import M365SetupError
+
+        problem = check_m365(m365)
+        if problem:
+            _fail(problem)
+        try:
+            inventory.extend(collect_m365(m365, deadline))
+        except M365SetupError as exc:
+            _fail(f"Microsoft 365: {exc}")
+    return inventory
 
 
 def _write(text: str, target: Path | None) -> None:
@@ -95,10 +122,16 @@ def drift(
     aws: Annotated[bool, typer.Option("--aws", help="Scan the live AWS account now (boto3 credentials).")] = False,
     m365: Annotated[bool, typer.Option("--m365", help="Scan the Microsoft 365 tenant now.")] = False,
     dns: Annotated[bool, typer.Option("--dns", help="Look the declared names up in public DNS now.")] = False,
-    region: Annotated[
-        list[str], typer.Option("--region", "-r", metavar="REGION", help="AWS region, repeatable (default: all).")
-    ] = [],  # noqa: B006
-    profile: Annotated[str | None, typer.Option(metavar="NAME", help="AWS profile.")] = None,
+    region: Region = [],  # noqa: B006
+    profile: Profile = None,
+    tenant_id: TenantId = None,
+    client_id: ClientId = None,
+    certificate: Certificate = None,
+    cloud: CloudName = "global",
+    graph_url: GraphUrl = None,
+    timeout: Annotated[
+        float, typer.Option(min=1, metavar="SECONDS", help="Deadline for the live scans together.")
+    ] = 300.0,
     state: Annotated[
         Path | None, typer.Option("--state", metavar="FILE", help="`terraform show -json` of the state: exact IDs.")
     ] = None,
@@ -139,16 +172,21 @@ def drift(
             _fail(f"unknown format {name!r} for drift (choose from {', '.join(DRIFT_REPORTERS)})")
     if len(output) > len(formats):
         _fail("more --output files than --format options")
-    unavailable = [flag for flag, wanted in (("--m365", m365), ("--dns", dns)) if wanted]
-    if unavailable:
-        _fail(f"{' and '.join(unavailable)}: no live collector in this version; scan and pass --live FILE")
-    if not (live or aws):
-        _fail("name the live side: --live inventory.json (from scan --save-inventory) or --aws")
+    if dns:
+        _fail("--dns: no live DNS collector in this version; scan and pass --live FILE")
+    if not (live or aws or m365):
+        _fail("name the live side: --live inventory.json (from scan --save-inventory), --aws or --m365")
     cfg = _load_config(config, paths)
     chosen = _load_baseline(baseline or cfg.baseline)
     inventory = _read_live(live)
-    if aws:
-        inventory.extend(_scan_aws(region, profile))
+    if aws or m365:
+        inventory.extend(
+            _scan(
+                AwsOptions(regions=tuple(region), profile=profile) if aws else None,
+                M365Options(tenant_id, client_id, certificate, cloud, graph_url) if m365 else None,
+                timeout,
+            )
+        )
     if save_inventory is not None:
         from emailiac.inventory_io import dump_inventory
 
