@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 
@@ -19,7 +20,7 @@ DRIFT_FIXES_FILE = "emailiac_drift.tf"
 
 def fix_from_drift(
     drift_file: Path, paths: list[Path], baseline: Baseline, options: LintOptions, *, write: bool, out: Path | None
-) -> None:
+) -> NoReturn:
     from emailiac.cli import _fail
     from emailiac.fixes.apply import build_changes, unified_diff, write_changes
     from emailiac.fixes.from_drift import DriftFormatError, adopt_unmanaged, corrections_wanted, read_drift

@@ -81,10 +81,12 @@ def _known(values: Mapping[str, Any]) -> bool:
     return '"$unknown"' not in text
 
 
-def _label(identity: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "_", identity.lower()).strip("_")[:48] or "live"
+def _label(kind: str, identity: str, taken: set[str]) -> str:
+    """A resource name from the identity (`us_east_1_marketing`); the kind first when the identity starts
+    with a digit (role assignments by template ID), as names must start with a letter."""
+    base = re.sub(r"[^a-z0-9]+", "_", identity.lower()).strip("_")[:40] or "live"
     if base[0].isdigit():
-        base = f"r_{base}"
+        base = f"{kind}_{base[:8]}"
     label, n = base, 2
     while label in taken:
         label, n = f"{base}_{n}", n + 1
@@ -278,7 +280,7 @@ def adopt_unmanaged(doc: Mapping[str, Any], file: str, taken: set[str]) -> Drift
             out.notes.append(f"{what}: {written}")
             continue
         rtype, body, ident = written
-        label = _label(str(item.get("identity", "")), taken)
+        label = _label(str(item.get("kind")), str(item.get("identity", "")), taken)
         fix = Fix(
             rule_id="drift",
             title=f"Adopt the unmanaged {item.get('kind')} {item.get('identity')} into Terraform",

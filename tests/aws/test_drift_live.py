@@ -130,3 +130,13 @@ def test_drift_aws_scans_the_account_itself(weak_mail: Any, in_repo: Path) -> No
     items = {(d["kind"], d["identity"]): d["status"] for d in report["drift"]}
     assert items[("ses_configuration_set", f"{REGION}/outbound")] == "managed"
     assert items[("security_group_rule", f"{REGION}/mail ingress tcp 22 0.0.0.0/0")] == "managed"
+
+
+def test_scan_writes_the_same_html_page(weak_mail: Any, in_repo: Path) -> None:
+    from emailiac.cli import app
+
+    result = CliRunner().invoke(app, ["scan", "--aws", "--region", REGION, "-f", "html", "--allow-partial"])
+    assert result.exit_code == 1, result.stderr
+    page = result.stdout
+    assert page.startswith("<!DOCTYPE html>") and "default-src 'none'" in page
+    assert "aws://us-east-1/ec2/security-group/" in page and "NET001" in page

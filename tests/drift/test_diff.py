@@ -90,7 +90,7 @@ def test_drift_report_pairs(tmp_path: Path, in_repo: Path) -> None:
     assert {e["label"] for e in data["new"]} == {
         "TLS001 aws_sesv2_configuration_set.us_east_1_marketing",
         "LOG002 aws_sesv2_configuration_set.us_east_1_marketing",
-        "RBAC002 azuread_directory_role_assignment.r_62e90394_69f5_4237_9190_012177145e10_7d3c0b6e_2f",
+        "RBAC002 azuread_directory_role_assignment.role_assignment_62e90394",
     }
 
 
