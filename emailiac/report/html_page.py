@@ -87,7 +87,7 @@ _JS = """
       shown=document.getElementById('shown'),empty=document.getElementById('none'),
       rows=[].slice.call(document.querySelectorAll('#items tbody tr[data-group]'));
   function apply(){
-    var text=q.value.trim().toLowerCase(),group=g.value,sev=s.value,n=0;
+    var text=q.value.trim().toLowerCase(),group=g?g.value:'all',sev=s.value,n=0;
     rows.forEach(function(r){
       var ok=(!text||r.textContent.toLowerCase().indexOf(text)>=0)
         &&(group==='all'||r.dataset.group===group||r.dataset.status===group||(group==='weak'&&r.classList.contains('weak')))
@@ -97,7 +97,7 @@ _JS = """
     shown.textContent=n+' of '+rows.length+' shown';
     if(empty){empty.hidden=n>0;}
   }
-  [q,g,s].forEach(function(el){el.addEventListener('input',apply);el.addEventListener('change',apply);});
+  [q,g,s].forEach(function(el){if(el){el.addEventListener('input',apply);el.addEventListener('change',apply);}});
   apply();
 })();
 """
@@ -144,6 +144,8 @@ def page(
         for r in rows
     )
     options = "".join(f'<option value="{escape(v)}">{escape(label)}</option>' for v, label in groups)
+    # One kind of row (a lint report): nothing to choose between.
+    show = f'<label>Show <select id="group" aria-label="Show">{options}</select></label>' if len(groups) > 1 else ""
     severities = "".join(f'<option value="{s}">{s}</option>' for s in ("critical", "high", "medium", "low"))
     coverage = f'<section><h2>{escape(bars_title)}</h2><div class="bars">{_bars(bars)}</div></section>' if bars else ""
     return f"""<!DOCTYPE html>
@@ -155,7 +157,7 @@ def page(
 <div class="cards">{_cards(cards)}</div>{coverage}
 <section><div class="tools">
 <input id="q" type="search" placeholder="Filter: rule, resource, text..." aria-label="Filter">
-<label>Show <select id="group" aria-label="Show">{options}</select></label>
+{show}
 <label>Severity <select id="sev" aria-label="Severity"><option value="all">any</option>{severities}</select></label>
 <span id="shown"></span></div>
 <table id="items"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
