@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from emailiac.drift.model import DriftItem, DriftReport
-from emailiac.report.common import SEVERITIES, location, summarize
+from emailiac.report.common import SEVERITIES, display_path, location, summarize
 from emailiac.report.drift_text import summary_text
 from emailiac.report.html_page import Bar, Card, Row, page
 from emailiac.report.options import ReportOptions
@@ -64,7 +64,10 @@ def _value(value: Any) -> str:
 
 
 def _marked(text: str, other: str) -> str:
-    """`text` with the part that differs from `other` marked (common start and end left plain)."""
+    """`text` with the part that differs from `other` marked (common start and end left plain); short
+    values (`true`, `8`) are marked whole."""
+    if len(text) < 12 or len(other) < 12:
+        return f"<mark>{escape(text)}</mark>"
     start = 0
     while start < min(len(text), len(other)) and text[start] == other[start]:
         start += 1
@@ -101,7 +104,7 @@ def _drift_row(item: DriftItem, options: ReportOptions) -> Row:
     if item.severity:
         status += f"<div>{_badge(item.severity.label, item.severity.label)}</div>"
     names = [_code(x) for x in (item.address, item.live_id) if x]
-    where = f'<div class="muted">{escape(item.file)}:{item.line}</div>' if item.file and item.line else ""
+    where = f'<div class="muted">{escape(display_path(item.file, options))}:{item.line}</div>' if item.file else ""
     what = [f'<div class="muted">{escape(item.kind)} · {escape(item.source)}</div>']
     for change in item.changes:
         declared, live = _value(change.declared), _value(change.live)
@@ -123,6 +126,13 @@ def _drift_row(item: DriftItem, options: ReportOptions) -> Row:
         )
     elif item.weakens:
         fixes += '<div class="fix">The code is the stronger side: <code>terraform apply</code> restores it</div>'
+    elif item.strengthens:
+        fixes += (
+            '<div class="fix">The live value is the stronger one: <code>emailiac fix --from-drift drift.json</code>'
+            " writes it into the code</div>"
+        )
+    elif item.status == "missing":
+        fixes += '<div class="fix">Declared, not live: <code>terraform apply</code> creates it</div>'
     cells = [
         status,
         f"<b>{escape(item.identity)}</b><div>{' '.join(names)}</div>{where}",
