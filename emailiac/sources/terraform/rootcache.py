@@ -33,7 +33,8 @@ def _code_digest() -> str:
     for path in sorted(here.glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    digest.update((here.parent.parent / "model.py").read_bytes())
+    for shared in ("model.py", "sensitive.py"):
+        digest.update((here.parent.parent / shared).read_bytes())
     return digest.hexdigest()
 
 
