@@ -74,7 +74,7 @@ def main() -> int:
             if _terraform_accepts(name, data, args.terraform):
                 errors += 1
                 detail = parsed.error if parsed is not None else "not UTF-8"
-                print(f"  {repo.name}/{name}: {detail}")
+                print(f"  {name}: {detail}")
             else:
                 rejected += 1
         print(f"{repo}: {files} files, {errors} syntax errors, {rejected} rejected by Terraform too")

@@ -132,7 +132,8 @@ class _Parser:
     def enter(self, token: Token) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise HclSyntaxError(f"expression nested deeper than {MAX_DEPTH} levels", token.line, 1)
+            message = f"expression nested deeper than {MAX_DEPTH} levels"
+            raise HclSyntaxError(message, *self.scanner.position(token.start - self.scanner.base))
 
     # -- structure
 
@@ -236,7 +237,7 @@ class _Parser:
     def traversal(self, expr: Expr) -> Expr:
         while True:
             token = self.peek()
-            if token.kind != "op":
+            if token.kind != "op" or token.text not in (".", "["):
                 return expr
             self.enter(token)  # each step nests the expression so far one level deeper
             if token.text == ".":
