@@ -80,6 +80,8 @@ def load_config(path: Path | None) -> Config:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
     if path.name == "pyproject.toml":
         try:
             data = tomllib.loads(text).get("tool", {}).get("emailiac")

@@ -310,3 +310,17 @@ def test_mail_record_parsers_never_raise(spf: str, dmarc: str, dkim: str, sts: s
     parse_sts_record(sts)
     parse_sts_policy(policy)
     assert time.perf_counter() - start < SECONDS
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "latin-1"])
+@pytest.mark.parametrize("kind", ["config", "baseline"])
+def test_configuration_and_baseline_not_utf8(kind: str, encoding: str, tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_guardduty_detector" "d" {}\n', encoding="utf-8")
+    name = ".emailiac.yaml" if kind == "config" else "baseline.yaml"
+    (tmp_path / name).write_bytes("name: caf\xe9\n".encode(encoding))
+    args = ["lint", "--no-cache", str(tmp_path)]
+    if kind == "baseline":
+        args[1:1] = ["--baseline", str(tmp_path / name)]
+    result = runner.invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 2
+    assert f"{name}: " in result.output and "not UTF-8 text" in result.output, result.output
