@@ -166,7 +166,9 @@ def _judge_all(value: SpfValue, record: SpfRecord, view: DnsView, baseline: Base
                 return not_assessed(subject, f"{where}: {resolver.unresolved[0]}", evidence=_evidence(value, "all"))
             return out_of_scope(subject, f"{where}, whose record is not declared in this configuration")
     seen = f"{qualifier}all" if qualifier else "no all mechanism"
-    where = f" at position {term.position}" if term is not None else ""
+    # A record made of the known terms around unknown parts has no reliable positions.
+    placed = value.unknown is None or (value.unknown.pattern or "").startswith(record.text)
+    where = f" at position {term.position}" if term is not None and placed else ""
     if term is None and qualifier is None:
         shown = "has no all mechanism (unlisted senders get neutral, as ?all)"
     else:
