@@ -35,7 +35,7 @@ from emailiac.sources.terraform.ast import (
 from emailiac.sources.terraform.hclscan import HclSyntaxError, Scanner, Token
 from emailiac.sources.terraform.template import TemplateSyntaxError, heredoc_body, split_template, unescape
 
-__all__ = ["HclSyntaxError", "parse_expression", "parse_hcl", "parser_version"]
+__all__ = ["MAX_DEPTH", "MAX_DIGITS", "PRECEDENCE", "HclSyntaxError", "parse_expression", "parse_hcl", "parser_version"]
 
 _VERSION = "emailiac-hcl-1"
 
