@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from emailiac.resources import resource_path
+from emailiac.yamlsafe import safe_load
 
 __all__ = [
     "BUILTIN_PROFILES",
@@ -208,7 +209,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise BaselineError(f"{path}: cannot read baseline: {exc.strerror}") from None
     except UnicodeDecodeError:

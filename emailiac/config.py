@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from emailiac.yamlsafe import safe_load
+
 __all__ = ["Config", "ConfigError", "find_config", "load_config"]
 
 
@@ -54,9 +56,12 @@ def _from_mapping(data: Any, origin: str) -> Config:
         elif not isinstance(value, str):
             raise ConfigError(f"{origin}: {key} must be a string")
         kwargs[name] = value
+    # Paths in the file are relative to the file, wherever emailiac runs from.
     base = Path(origin).parent
     if "baseline" in kwargs and kwargs["baseline"].endswith((".yaml", ".yml")):
         kwargs["baseline"] = str(base / kwargs["baseline"])
+    if "var_files" in kwargs:
+        kwargs["var_files"] = tuple(str(base / name) for name in kwargs["var_files"])
     return Config(origin=origin, **kwargs)
 
 
@@ -89,7 +94,9 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(f"{path}: {exc}") from None
         return _from_mapping(data, str(path))
     try:
-        return _from_mapping(yaml.safe_load(text), str(path))
+        return _from_mapping(safe_load(text), str(path))
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid YAML: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
