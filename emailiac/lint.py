@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from emailiac.model import Inventory
+from emailiac.model import Inventory, Note
 from emailiac.result import Evaluation, InputError, Result, Suppression
 
 if TYPE_CHECKING:
@@ -56,6 +57,20 @@ class Collected:
 
 def _is_json_doc(path: Path) -> bool:
     return path.is_file() and path.suffix == ".json" and not path.name.endswith(".tf.json")
+
+
+_INSTANCE_KEYS = re.compile(r"\[[^\]]*\]")
+
+
+def _matters(note: Note) -> bool:
+    """A note about a resource no adapter reads (a Kubernetes secret's unknown for_each) is left out: it
+    cannot change a verdict, and a long list of them would hide the warnings that can."""
+    from emailiac.sources.terraform.adapters import is_read
+
+    parts = _INSTANCE_KEYS.sub("", note.address).split(".")
+    if len(parts) < 2 or parts[-2] == "module":
+        return True
+    return is_read(parts[-2])
 
 
 def _by_root(loads: Sequence[TerraformLoad]) -> list[tuple[str, list[TfResource]]]:
@@ -137,7 +152,7 @@ def collect(paths: Sequence[Path], options: LintOptions) -> Collected:
         collected.errors.extend(load.errors)
         collected.suppressions.extend(load.suppressions)
         collected.warnings.extend(load.warnings)
-        collected.inventory.notes.extend(load.notes)
+        collected.inventory.notes.extend(n for n in load.notes if _matters(n))
         collected.secrets |= load.secrets
         collected.reads.update(load.reads)
     for name, members in _by_root(loads):

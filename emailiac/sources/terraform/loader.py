@@ -36,6 +36,7 @@ __all__ = ["Loader", "TerraformLoad", "discover_roots", "load_terraform"]
 _MAX_MODULE_DEPTH = 16
 _MAX_MODULE_INSTANCES = 5000
 _LOCAL_SOURCE = re.compile(r'\bsource\s*=\s*"(\.\.?/[^"]*)"')
+_INTO_DOWNLOADED = re.compile(r"^(.*?\.terraform/modules/[^/]+)/.*$")
 _SKIP_DIRS = {".terraform", ".git", "node_modules", ".terragrunt-cache"}
 
 ParseMany = Callable[[list[Path]], list[ParsedFile]]
@@ -218,6 +219,10 @@ class Loader:
                 self.result.remote.append((src, folder, file, block.pos.line))
                 return Unknown(f"{address} comes from a remote module ({src}) that is not read: {folder}", (address,))
             directory = folder
+        if not directory.is_dir() and ".terraform/modules/" in f"{directory.as_posix()}/":
+            # A path into a module `terraform init` downloads (`./.terraform/modules/x/sub`): not there yet.
+            self.result.remote.append((src, NOT_DOWNLOADED, file, block.pos.line))
+            return Unknown(f"{address} comes from a module that is not downloaded ({src})", (address,))
         if not directory.is_dir():
             self.result.errors.append(InputError(f"module source {src!r} does not exist", file, block.pos.line))
             return Unknown(f"{address}: module source {src!r} does not exist")
@@ -405,7 +410,8 @@ def _remote_warnings(remote: Sequence[tuple[str, str, str, int]]) -> list[str]:
     """One line per remote module source not followed, however many calls name it."""
     calls: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for src, why, file, line in remote:
-        calls.setdefault((src, why), []).append((file, line))
+        # Paths into one downloaded module (`./.terraform/modules/v4/subnet`, `.../v4/vnet`) are one source.
+        calls.setdefault((_INTO_DOWNLOADED.sub(r"\1", src), why), []).append((file, line))
     lines = []
     for (src, why), where in calls.items():
         file, line = where[0]
