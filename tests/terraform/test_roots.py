@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,18 @@ def test_nothing_to_lint_is_a_one_line_error_and_exit_2(tmp_path: Path, make: ob
     assert "No findings" not in out.stderr
 
 
+def test_a_named_pipe_says_what_it_is(tmp_path: Path) -> None:
+    fifo = tmp_path / "plan.json"
+    os.mkfifo(fifo)
+    out = runner.invoke(app, ["lint", str(fifo), "--no-cache"])
+    assert out.exit_code == 2
+    assert (
+        out.stderr
+        == f"emailiac: error: {fifo}: a named pipe, not a Terraform file or folder, plan JSON or emailiac inventory: nothing to lint\n"
+    )
+
+
+@pytest.mark.skipif(not stat.S_ISCHR(os.stat(os.devnull).st_mode), reason="/dev/null is not a device here")
 def test_dev_null_says_what_it_is() -> None:
     out = runner.invoke(app, ["lint", os.devnull, "--no-cache"])
     assert out.exit_code == 2
@@ -228,3 +241,18 @@ def test_terraform_init_after_a_cached_run_is_seen(tmp_path: Path, monkeypatch: 
     assert runner.invoke(app, args).exit_code == 0  # nothing downloaded: nothing judged
     manifest.write_text(saved)
     assert runner.invoke(app, args).exit_code == 1  # the downloaded module's open SSH port
+
+
+def test_unknown_expansion_is_warned_about_only_for_resources_emailiac_reads(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "main.tf": (
+                'variable "names" {}\n'
+                'resource "kubernetes_secret" "app" {\n  for_each = var.names\n}\n'
+                'resource "aws_security_group_rule" "admin" {\n  for_each = var.names\n  type = "ingress"\n}\n'
+            )
+        },
+    )
+    result = lint([tmp_path], load_baseline("default"), OPTIONS)
+    assert [w.split(": ", 2)[1] for w in result.warnings] == ["aws_security_group_rule.admin"]
