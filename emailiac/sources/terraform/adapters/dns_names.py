@@ -190,6 +190,6 @@ def qualify(raw: Any, zone: ZoneInfo | None, style: str, where: str = "name") ->
     if isinstance(zone.name, Unknown):
         reason = f"the zone name is not known ({zone.name.reason})"
         refs = (unknown.refs if unknown is not None else ()) + zone.name.refs
-        pattern = "*" if name in ("", "@") else f"{name}.*"
+        pattern = "*" if name in ("", "@") else name if name.endswith("*") else f"{name}.*"
         return Unknown(unknown.reason if unknown is not None else reason, refs, pattern)
     return _with(unknown, _join(name, zone.name, style))
