@@ -110,9 +110,9 @@ def test_a_named_pipe_says_what_it_is(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     out = runner.invoke(app, ["lint", str(fifo), "--no-cache"])
     assert out.exit_code == 2
-    assert (
-        out.stderr
-        == f"emailiac: error: {fifo}: a named pipe, not a Terraform file or folder, plan JSON or emailiac inventory: nothing to lint\n"
+    assert out.stderr == (
+        f"emailiac: error: {fifo}: a named pipe, not a Terraform file or folder, plan JSON or emailiac inventory: "
+        "nothing to lint\n"
     )
 
 
