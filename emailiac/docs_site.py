@@ -49,6 +49,7 @@ _GUIDES = [
     {"Suppressions": "suppressions.md"},
     {"Live scans": "live.md"},
     {"Fixing": "fix.md"},
+    {"Drift and remediation": "drift.md"},
     {"Python API": "api.md"},
     {"Exit codes": "exit-codes.md"},
 ]
