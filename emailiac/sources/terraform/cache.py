@@ -23,7 +23,17 @@ def _front_end_digest() -> str:
     written by the old one (the version number alone does not change between development builds)."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("ast.py", "hcl.py", "hclscan.py", "template.py", "jsonsyntax.py", "suppress.py", "files.py"):
+    front_end = (
+        "ast.py",
+        "hcl.py",
+        "hclexpr.py",
+        "hclscan.py",
+        "template.py",
+        "jsonsyntax.py",
+        "suppress.py",
+        "files.py",
+    )
+    for name in front_end:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
