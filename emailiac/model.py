@@ -16,6 +16,7 @@ __all__ = [
     "AuditTrail",
     "ConditionalAccessPolicy",
     "DirectoryDomain",
+    "DnsLookups",
     "DnsRecord",
     "DnsZone",
     "Fact",
@@ -27,6 +28,7 @@ __all__ = [
     "LogExport",
     "MailDomain",
     "MtaStsPolicy",
+    "MxTls",
     "PasswordPolicy",
     "Provenance",
     "ReceiptRule",
@@ -137,6 +139,15 @@ class DnsRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class DnsLookups:
+    """The names a live DNS scan looked up: where the inventory holds no record of such a name, it has none
+    (NXDOMAIN or no data), unless a `Gap` names it (the look-up failed). Other names it does not speak for."""
+
+    prov: Provenance
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class MailDomain:
     """A domain declared as a mail domain by a source (M365 accepted domain, baseline list)."""
 
@@ -153,6 +164,8 @@ class MtaStsPolicy:
     prov: Provenance
     domain: str | Unknown  # the policy domain (lowercase, no trailing dot)
     text: str | Unknown
+    # Live: why senders cannot use the policy (HTTP 404, not text/plain, a redirect, a bad certificate...).
+    error: str | None = None
 
 
 # ---------------------------------------------------------------- Amazon SES
@@ -249,6 +262,29 @@ class ListenerTls:
     ssl_policy: str | Unknown | None
     # A plaintext listener whose every default action redirects to HTTPS serves nothing in the clear.
     redirects_to_https: bool | Unknown = False
+
+
+@dataclass(frozen=True, slots=True)
+class MxTls:
+    """What an MX host showed a sender on port 25 (live DNS scans): STARTTLS, TLS versions, its certificate.
+
+    `error` says why the host could not be probed (no address, refused, timed out); the other fields are then
+    None. `checked` is when (ISO 8601, UTC): certificate expiry is judged against it, also when re-linted later.
+    """
+
+    prov: Provenance
+    host: str
+    domains: tuple[str, ...]  # the mail domains it is an MX host of
+    checked: str
+    address: str | None = None
+    error: str | None = None
+    starttls: bool | None = None
+    tls_version: str | None = None  # negotiated when TLS 1.2 or later was required; None: no such handshake
+    handshake_error: str | None = None
+    legacy_versions: tuple[str, ...] | Unknown = ()  # TLSv1 / TLSv1.1 when the host still accepts them
+    cert_names: tuple[str, ...] = ()  # DNS names of the certificate (subjectAltName, else the common name)
+    cert_not_after: str | None = None  # ISO 8601, UTC
+    verify_error: str | None = None  # the chain does not verify against the trusted CAs (None: it does)
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +405,7 @@ class LogExport:
 Fact = (
     DnsZone
     | DnsRecord
+    | DnsLookups
     | MailDomain
     | MtaStsPolicy
     | SesIdentity
@@ -380,6 +417,7 @@ Fact = (
     | ReceiptRule
     | FirewallRule
     | ListenerTls
+    | MxTls
     | ThreatDetection
     | ConditionalAccessPolicy
     | SecurityDefaults
@@ -397,6 +435,7 @@ FACT_TYPES: dict[str, type[Any]] = {
     for t in (
         DnsZone,
         DnsRecord,
+        DnsLookups,
         MailDomain,
         MtaStsPolicy,
         SesIdentity,
@@ -408,6 +447,7 @@ FACT_TYPES: dict[str, type[Any]] = {
         ReceiptRule,
         FirewallRule,
         ListenerTls,
+        MxTls,
         ThreatDetection,
         ConditionalAccessPolicy,
         SecurityDefaults,

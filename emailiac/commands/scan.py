@@ -1,9 +1,10 @@
-"""`emailiac scan`: live sources (AWS, Microsoft 365) collected as facts, judged with the same rules and
+"""`emailiac scan`: live sources (AWS, Microsoft 365, DNS) collected as facts, judged with the same rules and
 baseline as `lint`, and reported with the same reporters, as one report.
 
-Each source keeps its options and its collection in its own module (`scan_aws`, `scan_m365`); this module
-runs the chosen sources side by side under one deadline (`--timeout`), joins their inventories, lets them
-answer each other (DKIM of Microsoft 365 domains is a DNS question) and reports. Everything heavy (boto3,
+Each source keeps its options and its collection in its own module (`scan_aws`, `scan_m365`, `scan_dns`);
+this module runs the chosen sources side by side under one deadline (`--timeout`), then DNS (which looks up
+what the others found), joins their inventories, lets them answer each other (DKIM of Microsoft 365 domains
+is a DNS question) and reports. Everything heavy (boto3,
 msgraph-sdk, rich) is imported only by the source that needs it.
 """
 
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from emailiac.commands import scan_dns
 from emailiac.commands.scan_aws import (
     AwsOptions,
     ExternalId,
@@ -122,6 +124,13 @@ def scan(
     certificate: Certificate = None,
     cloud: CloudName = "global",
     graph_url: GraphUrl = None,
+    dns: scan_dns.DnsOption = [],  # noqa: B006
+    domains: scan_dns.DnsDomainsArgument = None,
+    dns_from: scan_dns.DnsFromOption = None,
+    nameserver: scan_dns.NameserverOption = [],  # noqa: B006
+    dkim_selector: scan_dns.DkimSelectorOption = [],  # noqa: B006
+    dns_from_sources: scan_dns.DnsFromSourcesOption = False,
+    dns_timeout: scan_dns.DnsTimeoutOption = 5.0,
     timeout: Annotated[
         float,
         typer.Option(
@@ -155,7 +164,7 @@ def scan(
         typer.Option(metavar="FILE", help="Configuration file (default: .emailiac.yaml or pyproject.toml)."),
     ] = None,
 ) -> None:
-    """Scan live infrastructure (AWS, Microsoft 365) and judge it against a baseline."""
+    """Scan live infrastructure (AWS, Microsoft 365, DNS and mail hosts) and judge it against a baseline."""
     from emailiac.cli import _fail, _load_baseline, _load_config, _severity, emit_reports
     from emailiac.commands.scan_aws import aws_fact_types, check_aws, collect_aws
     from emailiac.commands.scan_m365 import check_m365, collect_m365, m365_fact_types
@@ -163,8 +172,9 @@ def scan(
     from emailiac.rules import rule_by_id
     from emailiac.sources.deadline import Deadline
 
-    if not (aws or m365):
-        _fail("name what to scan: --aws, --m365")
+    dns_scan = scan_dns.dns_request(dns, domains, dns_from, nameserver, dkim_selector, dns_from_sources, dns_timeout)
+    if not (aws or m365 or dns_scan):
+        _fail("name what to scan: --aws, --m365, --dns DOMAIN")
     sources: list[LiveSource] = []
     if aws:
         aws_options = AwsOptions(tuple(region), profile, role_arn, external_id, retry_mode, max_attempts, workers)
@@ -185,7 +195,10 @@ def scan(
     chosen = _load_baseline(baseline or cfg.baseline)
     threshold = _severity(fail_on or cfg.fail_on)
 
-    inventory, errors = _collect_all(sources, Deadline(timeout))
+    deadline = Deadline(timeout)
+    inventory, errors = _collect_all(sources, deadline)
+    if dns_scan is not None:  # after the others: their domains, SES tokens and tenant domains feed it
+        inventory.extend(scan_dns.collect_dns(dns_scan, inventory, deadline))
     _answer_each_other(inventory)
     if save_inventory is not None:
         _save(save_inventory, inventory)

@@ -23,6 +23,10 @@ VOID_LIMIT = 2
 MAX_FETCHES = 100
 
 TxtResolver = Callable[[str], Sequence[str]]
+# Whether a name has records for an `a` ("A": A or AAAA), `mx` ("MX") or `exists` ("A") target: False is a
+# void look-up, None not known.
+TargetCheck = Callable[[str, str], "bool | None"]
+_TARGET_TYPES = {"a": "A", "mx": "MX", "exists": "A"}
 
 
 class LookupFailure(Exception):
@@ -99,8 +103,9 @@ class _Total:
 
 
 class _Counter:
-    def __init__(self, resolver: TxtResolver | None) -> None:
+    def __init__(self, resolver: TxtResolver | None, targets: TargetCheck | None = None) -> None:
         self.resolver = resolver
+        self.targets = targets
         self.chain: list[LookupStep] = []
         self.unexpanded: list[str] = []
         self.problems: list[Problem] = []
@@ -118,6 +123,8 @@ class _Counter:
             total.lookups += 1
             if mechanism.name == "include" and mechanism.value is not None:
                 self.add(total, self.expand(mechanism.value, "include", depth, path))
+            elif mechanism.name in _TARGET_TYPES:
+                total.void += self.target_void(mechanism.name, mechanism.value or (path[-1] if path else None), depth)
         redirect = record.redirect
         if redirect is not None:
             total.lookups += 1
@@ -125,6 +132,17 @@ class _Counter:
             self.add(total, sub)
             total.all_qualifier = sub.all_qualifier
         return total
+
+    def target_void(self, mechanism: str, target: str | None, depth: int) -> int:
+        """1 when the target of an a, mx or exists mechanism has no records (a void look-up), else 0."""
+        if self.targets is None or target is None or "%" in target:
+            return 0
+        name = target.lower().rstrip(".")
+        if self.targets(name, _TARGET_TYPES[mechanism]) is not False:
+            return 0
+        self.chain.append(LookupStep(name, mechanism, depth + 1, "void"))
+        self.problems.append(Problem("target-void", f"{mechanism}:{name} has no {_TARGET_TYPES[mechanism]} records"))
+        return 1
 
     @staticmethod
     def add(total: _Total, sub: _Total) -> None:
@@ -216,7 +234,13 @@ class _Counter:
         return _Total(exact=False)
 
 
-def count_lookups(record: SpfRecord, resolver: TxtResolver | None = None, *, domain: str | None = None) -> LookupCount:
+def count_lookups(
+    record: SpfRecord,
+    resolver: TxtResolver | None = None,
+    *,
+    domain: str | None = None,
+    targets: TargetCheck | None = None,
+) -> LookupCount:
     """Count the DNS-querying terms (limit 10) and void lookups (limit 2) of ``record``.
 
     ``resolver(name)`` returns the TXT strings at ``name`` (one string per TXT
@@ -224,10 +248,12 @@ def count_lookups(record: SpfRecord, resolver: TxtResolver | None = None, *, dom
     none, and raises ``LookupFailure`` on other failures. Void lookups are counted
     for include and redirect targets only: a TXT resolver cannot see A or MX answers.
     ``domain``, the name the record was published at, lets loops back to it be seen.
+    ``targets(name, type)``, when given, says whether the target of an ``a``, ``mx`` or ``exists`` mechanism
+    has records; those without count as void look-ups too.
     ``all_qualifier`` is the qualifier of the ``all`` evaluation ends on, following
     redirects; None when there is none or a redirect was not expanded.
     """
-    counter = _Counter(resolver)
+    counter = _Counter(resolver, targets)
     path = () if domain is None else (domain.lower().rstrip("."),)
     counter.root = path[0] if path else "(the record)"
     total = counter.count(record, 0, path)

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from emailiac.rules import dkim, dmarc, identity, logging, mtasts, network, passwords, ses, spf, tls, tlsrpt
+from emailiac.rules import (
+    dkim,
+    dmarc,
+    identity,
+    logging,
+    mtasts,
+    mxtls,
+    network,
+    passwords,
+    ses,
+    spf,
+    tls,
+    tlsrpt,
+)
 from emailiac.rules.base import Rule
 
 __all__ = ["ALL_RULES", "Rule", "rule_by_id"]
@@ -15,6 +28,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *tlsrpt.RULES,
     *ses.RULES,
     *tls.RULES,
+    *mxtls.RULES,
     *network.RULES,
     *identity.RULES,
     *passwords.RULES,

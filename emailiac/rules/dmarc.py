@@ -295,7 +295,8 @@ def _unauthorised(dn: DmarcName, record: DmarcRecord, view: DnsView) -> list[str
         if uri.address is None or "*" in dn.domain:
             continue
         name = external_report_authorization_name(dn.domain, uri.text)
-        if name is None or not view.scope(name).authoritative:
+        # Live DNS shows a missing authorisation as a hint (scan warning), not a finding: see sources/dns.
+        if name is None or view.live or not view.scope(name).authoritative:
             continue
         search = view.search(name, is_dmarc, could_be_dmarc, certain=certainly_dmarc)
         if not search.found and not search.doubts:

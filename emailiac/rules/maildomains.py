@@ -24,6 +24,7 @@ from emailiac.baseline import Baseline
 from emailiac.mailauth import find_spf_records
 from emailiac.mailauth.orgdomain import normalize_domain
 from emailiac.model import (
+    DnsLookups,
     DnsRecord,
     DnsZone,
     Inventory,
@@ -156,7 +157,9 @@ class DnsView:
 
     def __init__(self, inventory: Inventory) -> None:
         self.inventory = inventory
-        self.live = "dns" in inventory.sources
+        # Names a live DNS scan looked up: it speaks for those (and only those).
+        self.looked_up = {name for lookups in inventory.of(DnsLookups) for name in lookups.names}
+        self.live = bool(self.looked_up)
         self.zones = list(inventory.of(DnsZone))
         self._zone_by_key = {z.key: z for z in self.zones}
         self.records = [r for r in inventory.of(DnsRecord) if not self._private(r)]
@@ -238,7 +241,7 @@ class DnsView:
         gap = self.inventory.gap(DnsRecord, name)
         if gap is not None:
             return Scope(False, None, gap.reason, unresolved=True)
-        if self.live:
+        if name in self.looked_up:
             return Scope(True)
         public = [z for z in self.zones if not z.private]
         holding = [z for z in public if isinstance(z.name, str) and _in(name, z.name)]
@@ -261,6 +264,8 @@ class DnsView:
                 f"the zone of {domain} declared here ({private[0].prov.address}) is private; its public zone is not "
                 "declared in this configuration",
             )
+        if self.live:
+            return Scope(False, None, f"{name} was not looked up: scan {domain} with --dns to judge it")
         return Scope(False, None, f"the zone of {domain} is not declared in this configuration")
 
     def absent_subject(self, scope: Scope, name: str, rtype: str) -> Provenance:
@@ -368,9 +373,12 @@ def _mail_domains(inventory: Inventory, baseline: Baseline, view: DnsView) -> li
             domain = get(mail_from.domain)
             domain.add(f"SES MAIL FROM domain of {mail_from.prov.address}")
             domain.senders.add("amazonses.com")
+    scanned = {normalize_domain(d.name) for d in inventory.of(MailDomain) if d.origin == "dns"}
     for record in view.records:
         if not isinstance(record.name, str):
             continue
+        if record.prov.source == "dns" and record.name not in scanned:
+            continue  # looked up only because a scanned domain points at it (an SPF include, an mx: target)
         if record.type == "MX":
             _note_mx(get(record.name), record)
         elif record.type == "TXT":
@@ -380,8 +388,9 @@ def _mail_domains(inventory: Inventory, baseline: Baseline, view: DnsView) -> li
                 get(record.name).add("SPF record")
     for declared in inventory.of(MailDomain):
         domain = get(declared.name)
-        domain.add(f"{declared.origin} domain")
-        domain.receives = True
+        domain.add("named for the DNS scan" if declared.origin == "dns" else f"{declared.origin} domain")
+        # A domain named on `scan --dns` receives mail when its MX records say so.
+        domain.receives = domain.receives or declared.origin != "dns"
         if declared.origin == "m365":
             domain.senders.add("spf.protection.outlook.com")
     for name in baseline.mail_domains:

@@ -117,6 +117,15 @@ def _judge_policy(policy: MtaStsPolicy, view: DnsView, baseline: Baseline) -> Ve
             subject, f"MTA-STS policy {subject.address}: its domain is not known ({policy.domain.reason})"
         )
     domain = policy.domain
+    if policy.error is not None:
+        return fail(
+            subject,
+            f"MTA-STS policy of {domain} cannot be used by senders: {policy.error}",
+            evidence=f"{domain} mta-sts policy",
+            fix_hint=f"Serve the policy at https://mta-sts.{domain}/.well-known/mta-sts.txt as text/plain, with a "
+            f"valid certificate for mta-sts.{domain} and no redirect",
+            domain=domain,
+        )
     if isinstance(policy.text, Unknown):
         return not_assessed(subject, f"MTA-STS policy of {domain} is not known ({policy.text.reason})")
     parsed = parse_sts_policy(policy.text)

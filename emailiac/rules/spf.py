@@ -35,7 +35,15 @@ from emailiac.rules.maildomains import (
     starts_with,
     txt_values,
 )
-from emailiac.rules.spf_values import InventoryResolver, SpfValue, known_prefix, label, merge_records, spf_values
+from emailiac.rules.spf_values import (
+    InventoryResolver,
+    SpfValue,
+    judged_here,
+    known_prefix,
+    label,
+    merge_records,
+    spf_values,
+)
 from emailiac.rules.tfaddress import resource_type
 
 __all__ = ["RULES"]
@@ -276,9 +284,10 @@ SPF002 = Rule(
 
 def _check_single(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
     view = DnsView.of(inventory)
+    names = {d.name for d in mail_domains(inventory, baseline, view)}
     by_name: dict[str, list[RecordValue]] = {}
     for record in view.records:
-        if isinstance(record.name, str):
+        if isinstance(record.name, str) and judged_here(record, names):
             for value in txt_values(record):
                 by_name.setdefault(record.name, []).append(value)
     for name in sorted(by_name):
@@ -379,6 +388,7 @@ SPF003 = Rule(
 def _check_lookups(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
     view, values = _values(inventory, baseline)
     limit = baseline.spf.max_lookups
+    void_limit = baseline.spf.max_void_lookups
     for value in values:
         subject, name = value.value.subject, value.name
         record = value.record
@@ -394,7 +404,7 @@ def _check_lookups(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
                 )
                 continue
         resolver = InventoryResolver(view)
-        count = count_lookups(record, resolver, domain=name)
+        count = count_lookups(record, resolver, domain=name, targets=resolver.has_records)
         exact = count.exact and not partial
         bound = "" if exact else "at least "
         counted = f"{bound}{count.total} DNS-querying terms (include, a, mx, ptr, exists, redirect)"
@@ -411,23 +421,35 @@ def _check_lookups(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
                 loops=list(count.loops),
                 chain=[(step.via, step.name, step.subtotal) for step in count.chain],
             )
-        elif count.total > limit:
+            continue
+        problems = []
+        if count.total > limit:
             followed = [f"{step.via}:{step.name} {step.lookups}" for step in count.chain if step.status == "ok"]
             through = f" (through {', '.join(followed)})" if followed else ""
+            problems.append(f"needs {counted}{through}; the limit is {limit}, beyond which receivers return permerror")
+        if count.void > void_limit:
+            voids = [f"{step.via}:{step.name}" for step in count.chain if step.status == "void"]
+            problems.append(
+                f"meets {count.void} void look-ups ({', '.join(voids)}: no such name, or no records); the limit is "
+                f"{void_limit}, beyond which receivers return permerror"
+            )
+        if problems:
             yield fail(
                 subject,
-                f"SPF record of {name} needs {counted}{through}; the limit is {limit}, beyond which receivers "
-                "return permerror",
+                f"SPF record of {name} {'; '.join(problems)}",
                 evidence=_evidence(value, "lookups"),
-                fix_hint=f"Cut the SPF record of {name} to {limit} DNS look-ups: replace includes with the "
-                "ip4/ip6 ranges they publish, or drop senders no longer used",
+                fix_hint=f"Cut the SPF record of {name} to {limit} DNS look-ups and no void ones: replace includes "
+                "with the ip4/ip6 ranges they publish, drop senders no longer used and names that do not exist",
                 record=record.text,
                 lookups=count.total,
+                void=count.void,
                 chain=[(step.via, step.name, step.subtotal) for step in count.chain],
             )
         elif exact:
             yield passed(
-                subject, f"SPF record of {name} needs {counted} of {limit}", evidence=_evidence(value, "lookups")
+                subject,
+                f"SPF record of {name} needs {counted} of {limit}, {count.void} void look-ups",
+                evidence=_evidence(value, "lookups"),
             )
         elif partial or resolver.unresolved:
             reason = value.unknown.reason if partial and value.unknown is not None else resolver.unresolved[0]
@@ -584,8 +606,8 @@ def _check_lengths(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
     view = DnsView.of(inventory)
     for record in view.records:
         values = txt_values(record)
-        if not values:
-            continue
+        if not values or record.prov.source == "dns":
+            continue  # DNS answers hold character-strings of at most 255 bytes: a live string cannot be longer
         name = label(record)
         problems: list[str] = []
         splits: list[dict[str, object]] = []

@@ -16,7 +16,7 @@ from emailiac.mailauth import LookupFailure, SpfRecord, is_spf, parse_spf
 from emailiac.model import DnsRecord, Unknown
 from emailiac.rules.maildomains import DnsView, RecordValue, could_start_with, txt_values
 
-__all__ = ["InventoryResolver", "SpfValue", "known_prefix", "label", "merge_records", "spf_values"]
+__all__ = ["InventoryResolver", "SpfValue", "judged_here", "known_prefix", "label", "merge_records", "spf_values"]
 
 
 def label(record: DnsRecord) -> str:
@@ -35,6 +35,12 @@ def known_prefix(pattern: str | None) -> SpfRecord | None:
         return None
     head = head[: head.rindex(" ")].rstrip()
     return parse_spf(head) if is_spf(head) else None
+
+
+def judged_here(record: DnsRecord, mail_domain_names: set[str]) -> bool:
+    """Whether the SPF rules judge the record: every declared one, but of live DNS only those at the scanned
+    mail domains (an include target such as `_spf.google.com` is counted through, not judged on its own)."""
+    return record.prov.source != "dns" or record.name in mail_domain_names
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ def spf_values(view: DnsView, mail_domain_names: set[str]) -> list[SpfValue]:
     """Every published SPF record, and every unresolved TXT value that may be one (see the module doc)."""
     out: list[SpfValue] = []
     for record in view.records:
+        if not judged_here(record, mail_domain_names):
+            continue
         for value in txt_values(record):
             text = value.text
             if isinstance(text, str):
@@ -101,6 +109,19 @@ class InventoryResolver:
             return []
         self.outside.append(key)
         raise LookupFailure(name, "not declared in this configuration")
+
+    def has_records(self, name: str, rtype: str) -> bool | None:
+        """Whether `name` has records of `rtype` (A: A or AAAA), for void `a`/`mx`/`exists` look-ups; None when
+        not known. Only live DNS answers this: a declared zone rarely declares every address record."""
+        if not self.view.live:
+            return None
+        types = ("A", "AAAA") if rtype == "A" else (rtype,)
+        found = [r for t in types for r in self.view.at(name, t)]
+        if found:
+            return True
+        if any(self.view.maybe_at(name, t) for t in types) or not self.view.scope(name).authoritative:
+            return None
+        return False
 
 
 def merge_records(records: Sequence[SpfRecord], qualifier: str) -> str:
