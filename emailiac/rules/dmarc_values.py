@@ -179,7 +179,17 @@ def dmarc_names(view: DnsView) -> list[DmarcName]:
         name = _name(record)
         if name is not None:
             grouped.setdefault(name, []).extend(txt_values(record))
-    return [DmarcName(name, tuple(values)) for name, values in sorted(grouped.items()) if values]
+    return [DmarcName(name, tuple(values)) for name, values in sorted(grouped.items()) if _may_hold_dmarc(values)]
+
+
+def _may_hold_dmarc(values: list[RecordValue]) -> bool:
+    """A name whose values are all known and none is DMARC, nor looks like a botched DMARC record, publishes no
+    DMARC record: discovery passes it by (RFC 9989), so the DMARC rules have nothing there to judge."""
+    return any(
+        (isinstance(v.text, str) and (is_dmarc(v.text) or looks_like_dmarc(v.text)))
+        or (isinstance(v.text, Unknown) and could_be_dmarc(v.text.pattern))
+        for v in values
+    )
 
 
 def mailto(address: str) -> str:
