@@ -449,7 +449,9 @@ def _check_cnames(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]
                 evidence=evidence,
             )
             continue
-        scope = view.scope(f"_domainkey.{domain}")
+        # A live scan speaks for the token names it looked up; a declared zone for all of them alike.
+        first = f"{tokens[0].lower()}._domainkey.{domain}" if isinstance(tokens, tuple) and tokens else None
+        scope = view.scope(first or f"_domainkey.{domain}")
         if not scope.authoritative:
             yield view.unjudged(scope, subject, what, evidence)
             continue

@@ -137,7 +137,7 @@ def test_domains_from_a_file(world_env: Any, tmp_path: Path) -> None:
         (["--dns", "good.example", "--nameserver", "ns.example.com"], "give the server's IP address"),
         (["--dns", "not a domain"], "'not a domain' is not a domain name"),
         (["--nameserver", "127.0.0.1"], "--nameserver and --dkim-selector need a DNS scan"),
-        ([], "name what to scan: --aws, --dns DOMAIN"),
+        ([], "name what to scan: --aws, --m365, --dns DOMAIN"),
     ],
 )
 def test_usage_errors_are_one_line(args: list[str], message: str) -> None:

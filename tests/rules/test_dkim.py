@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from emailiac.baseline import Baseline
-from emailiac.model import DnsRecord, Gap, MailDomain, Provenance, SesDkim, Unknown
+from emailiac.model import DnsLookups, DnsRecord, Gap, MailDomain, Provenance, SesDkim, Unknown
 from emailiac.result import Status
 from emailiac.rules.dkim import _resource_of
 from tests.rules.dns_facts import one, record, run, ses_dkim, ses_identity, statuses, txt, unknown, with_section, zone
@@ -66,7 +66,8 @@ def test_microsoft_365_domains_need_a_selector() -> None:
     verdict = one(run("DKIM001", [zone(), domain]))
     assert verdict.status is Status.FAIL and verdict.subject.address == "aws_route53_zone.main"
     assert one(run("DKIM001", [domain])).out_of_scope
-    live = one(run("DKIM001", [domain], sources=("m365", "dns")))
+    names = ("selector1._domainkey.example.com", "selector2._domainkey.example.com")
+    live = one(run("DKIM001", [domain, DnsLookups(Provenance("dns", "dns://"), names)], sources=("m365", "dns")))
     assert live.status is Status.FAIL and live.subject.address == "dns://selector1._domainkey.example.com/CNAME"
 
 
@@ -160,7 +161,12 @@ def test_known_tokens_are_looked_up_by_name() -> None:
     live = SesDkim(
         Provenance("aws", "aws://eu-west-1/ses/identities/example.com"), "example.com", True, "SUCCESS", tokens=tokens
     )
-    found = [cname("dns.abc", "abc._domainkey.example.com"), cname("dns.def", "def._domainkey.example.com")]
+    looked_up = DnsLookups(Provenance("dns", "dns://"), tuple(f"{t.lower()}._domainkey.example.com" for t in tokens))
+    found = [
+        looked_up,
+        cname("dns.abc", "abc._domainkey.example.com"),
+        cname("dns.def", "def._domainkey.example.com"),
+    ]
     verdict = one(run("DKIM003", [live, *found], sources=("aws", "dns")))
     assert verdict.status is Status.FAIL and verdict.data["published"] == 2
     assert verdict.data["records"] == [

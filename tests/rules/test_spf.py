@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from emailiac.baseline import Baseline
 from emailiac.mailauth import parse_spf
-from emailiac.model import Gap, MailDomain, Provenance, SesMailFrom
+from emailiac.model import DnsLookups, Gap, MailDomain, Provenance, SesMailFrom
 from emailiac.result import Severity, Status
 from emailiac.rules.spf_values import known_prefix, merge_records
 from tests.rules.dns_facts import (
@@ -90,14 +90,18 @@ def test_a_value_whose_known_start_is_spf_counts_as_published() -> None:
     assert statuses(run("SPF001", facts)) == [("aws_route53_record.spf", Status.PASS)]
 
 
-def test_live_dns_speaks_for_every_name_and_gaps_are_not_assessed() -> None:
+def test_live_dns_speaks_for_the_names_it_looked_up_and_gaps_are_not_assessed() -> None:
     base = Baseline(mail_domains=("example.com",))
-    verdict = one(run("SPF001", [], base, sources=("dns",)))
+    looked_up = DnsLookups(Provenance("dns", "dns://"), ("example.com",))
+    verdict = one(run("SPF001", [looked_up], base, sources=("dns",)))
     assert verdict.status is Status.FAIL
     assert verdict.subject == Provenance("dns", "dns://example.com/TXT")
     gap = Gap("DnsRecord", "example.com", "SERVFAIL from every name server")
-    verdict = one(run("SPF001", [], base, sources=("dns",), gaps=(gap,)))
+    verdict = one(run("SPF001", [looked_up], base, sources=("dns",), gaps=(gap,)))
     assert verdict.status is Status.NOT_ASSESSED and "SERVFAIL" in verdict.message
+    # A name the DNS scan did not look up (a domain another source found) is not judged absent.
+    verdict = one(run("SPF001", [DnsLookups(Provenance("dns", "dns://"), ("other.example",))], base, sources=("dns",)))
+    assert verdict.out_of_scope and "example.com was not looked up: scan example.com with --dns" in verdict.message
 
 
 def test_microsoft_365_domains_are_mail_domains() -> None:

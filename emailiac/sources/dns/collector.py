@@ -238,7 +238,14 @@ def collect_dns(resolver: LiveResolver, scan: DnsScan, progress: Callable[[str],
     domains = sorted({normalize_domain(d) for d in scan.domains if normalize_domain(d)})
     mx_of: dict[str, set[str]] = {}
     with ThreadPoolExecutor(max_workers=scan.workers) as pool:
+        # DKIM names other sources name, for domains this scan does not walk itself.
         others = [(n, "TXT") for d, names in sorted(scan.dkim_names.items()) if d not in domains for n in names]
+        others += [
+            (f"{token}._domainkey.{d}", "CNAME")
+            for d, tokens in sorted(scan.ses_tokens.items())
+            if d not in domains
+            for token in tokens
+        ]
         list(pool.map(lambda query: walk.ask(*query), others))
         for domain, hosts in zip(domains, pool.map(walk.domain, domains), strict=True):
             for host in hosts:
