@@ -162,7 +162,13 @@ class DnsView:
         self.live = bool(self.looked_up)
         self.zones = list(inventory.of(DnsZone))
         self._zone_by_key = {z.key: z for z in self.zones}
-        self.records = [r for r in inventory.of(DnsRecord) if not self._private(r)]
+        # What the world sees wins: at a name live DNS looked up, other sources' records (a live Route 53 zone,
+        # declared ones in a saved inventory) would only count the same record twice.
+        self.records = [
+            r
+            for r in inventory.of(DnsRecord)
+            if not self._private(r) and (r.prov.source == "dns" or r.name not in self.looked_up)
+        ]
         self._named: dict[str, list[DnsRecord]] = {}
         self._unnamed: list[DnsRecord] = []
         for record in self.records:
