@@ -263,7 +263,7 @@ def collect_dns(resolver: LiveResolver, scan: DnsScan, progress: Callable[[str],
     inventory.facts.extend(facts.records[key] for key in sorted(facts.records))
     inventory.facts.extend(sorted(facts.other, key=_order))
     inventory.gaps.extend(facts.gaps[name] for name in sorted(facts.gaps))
-    inventory.notes.extend(sorted(facts.notes, key=lambda n: (n.address, n.reason)))
+    inventory.notes.extend(sorted(set(facts.notes), key=lambda n: (n.address, n.reason)))  # once per record
     return inventory
 
 
