@@ -25,7 +25,9 @@ from emailiac.rules.strengths import Strength, strength_of
 __all__ = [
     "Grant",
     "Judgement",
+    "break_glass_listed",
     "covers_role",
+    "is_object_id",
     "judge_all_users",
     "judge_exclusions",
     "judge_state",
@@ -117,17 +119,17 @@ def judge_state(policy: ConditionalAccessPolicy) -> Judgement:
     return j
 
 
-def _object_id(name: str) -> bool:
+def is_object_id(name: str) -> bool:
     return _OBJECT_ID.fullmatch(name) is not None
 
 
-def _listed_check(member: str, allowed: Sequence[str]) -> bool | None:
+def break_glass_listed(member: str, allowed: Sequence[str]) -> bool | None:
     """Whether an excluded account is on a break-glass list of object IDs and names (UPNs, display names):
     True or False when that can be told, None when the member is written in a form (object ID or name) that
     the list does not use throughout, so the account may be a listed one under its other name."""
     if any(member.lower() == a.lower() for a in allowed):
         return True
-    if member.lower() in _KEYWORDS or all(_object_id(a) == _object_id(member) for a in allowed):
+    if member.lower() in _KEYWORDS or all(is_object_id(a) == is_object_id(member) for a in allowed):
         return False
     return None
 
@@ -135,9 +137,9 @@ def _listed_check(member: str, allowed: Sequence[str]) -> bool | None:
 def _judge_members(j: Judgement, kind: str, members: Sequence[str], allowed: Sequence[str]) -> None:
     setting = f"identity.break_glass_{kind}s"
     for member in members:
-        listed = _listed_check(member, allowed)
+        listed = break_glass_listed(member, allowed)
         if listed is None:
-            form = "an object ID" if _object_id(member) else "a name"
+            form = "an object ID" if is_object_id(member) else "a name"
             j.unknowns.append(
                 f"excluded {kind} {_shown(member)} is {form}, and the break-glass list ({setting}) names its "
                 f"accounts otherwise: they cannot be compared"

@@ -9,6 +9,7 @@ from emailiac.model import IamPolicy, Inventory, RoleAssignment, Unknown
 from emailiac.result import Severity
 from emailiac.rules.account_scope import scope_subject
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
+from emailiac.rules.conditional_access import break_glass_listed, is_object_id
 from emailiac.rules.directory_roles import is_privileged, role_label
 from emailiac.rules.gaps import gap_verdicts
 from emailiac.rules.iam import broad_send_grants
@@ -156,11 +157,15 @@ RBAC001 = Rule(
 
 
 def _is_break_glass(assignment: RoleAssignment, baseline: Baseline) -> bool | Unknown:
-    allowed = {p.lower() for p in (*baseline.identity.break_glass_users, *baseline.identity.break_glass_groups)}
+    allowed = (*baseline.identity.break_glass_users, *baseline.identity.break_glass_groups)
     principal = assignment.principal
-    if isinstance(principal, str):
-        return principal.lower() in allowed
-    return principal if allowed else False
+    if isinstance(principal, Unknown):
+        return principal if allowed else False
+    listed = break_glass_listed(principal, allowed)
+    if listed is None:
+        form = "an object ID" if is_object_id(principal) else "a name"
+        return Unknown(f"the principal {principal} is {form}, and the break-glass lists name their accounts otherwise")
+    return listed
 
 
 def _check_permanent_privileged(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:

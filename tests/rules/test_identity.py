@@ -486,6 +486,19 @@ def test_break_glass_accounts_may_hold_permanent_global_admin() -> None:
     assert one(run("RBAC002", [unknown])).status is Status.FAIL
 
 
+def test_a_permanent_assignment_by_object_id_beside_a_list_of_names_is_not_assessed() -> None:
+    held = assignment(0)  # principal 00000000-0000-4000-8000-000000000000
+    v = one(run("RBAC002", [held], baseline(break_glass_users=("breakglass1@contoso.com",))))
+    assert v.status is Status.NOT_ASSESSED
+    assert v.message == (
+        "cannot tell whether the principal is a break-glass account: the principal "
+        "00000000-0000-4000-8000-000000000000 is an object ID, and the break-glass lists name their accounts "
+        "otherwise"
+    )
+    listed = baseline(break_glass_users=("00000000-0000-4000-8000-000000000009",))
+    assert one(run("RBAC002", [held], listed)).status is Status.FAIL
+
+
 def test_guest_or_synced_privileged_holder() -> None:
     live = {"prov": Provenance("m365", "m365://tenant/roleAssignments/a")}
     facts = [
