@@ -10,6 +10,7 @@ is unknown with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,11 +149,16 @@ def convert(value: Any, spec: TypeSpec) -> Any:
 
 
 def _object(value: Any, spec: TypeSpec) -> Any:
-    if not isinstance(value, dict):
+    if not isinstance(value, Mapping):
         return _error("an object is required")
+    # A resource or data source passed whole (`zone = data.cloudflare_zone.main`): its computed attributes
+    # are unknown until apply, not missing.
+    computed = getattr(value, "missing", None)
     out: dict[str, Any] = {}
     for name, attr_spec in spec.attrs:
         given = value.get(name)
+        if given is None and name not in value and computed is not None:
+            given = computed(name)
         if given is None:
             if name not in spec.optional and name not in value:
                 return _error(f"attribute {name!r} is required")
