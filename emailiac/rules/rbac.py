@@ -274,7 +274,7 @@ def _check_guest_or_synced_admin(inventory: Inventory, baseline: Baseline) -> It
         elif isinstance(assignment.user_type, str) and assignment.user_type.lower() == "guest":
             problems.append("a guest account")
         if isinstance(assignment.on_premises_synced, Unknown):
-            unknown = unknown or assignment.on_premises_synced
+            unknown = assignment.on_premises_synced if unknown is None else unknown
         elif assignment.on_premises_synced:
             problems.append("synced from on-premises Active Directory")
         if problems:

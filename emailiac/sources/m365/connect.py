@@ -114,10 +114,12 @@ class Connection:
     client: Any  # GraphServiceClient
     root: str  # the v1.0 root every request goes below
     http: Any  # the httpx.AsyncClient under it
+    transport: Any  # its connection pool (msgraph-core's transport wrapper does not close it)
     credential: Any  # None when no token is requested
 
     async def close(self) -> None:
         await self.http.aclose()
+        await self.transport.aclose()
         if self.credential is not None:
             await self.credential.close()
 
@@ -145,7 +147,8 @@ def open_client(reach: GraphReach) -> Connection:
     else:
         auth = AnonymousAuthenticationProvider()
     timeout = httpx.Timeout(reach.read_timeout, connect=reach.connect_timeout)
-    http = httpx.AsyncClient(timeout=timeout, follow_redirects=False, base_url=root)
+    transport = httpx.AsyncHTTPTransport()
+    http = httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False, base_url=root)
     options = {
         **graph_options,
         RetryHandlerOption.get_key(): RetryHandlerOption(delay=0, max_retries=reach.max_retries),
@@ -153,4 +156,4 @@ def open_client(reach: GraphReach) -> Connection:
     http = GraphClientFactory.create_with_default_middleware(client=http, options=options)
     adapter = GraphRequestAdapter(auth, client=http)
     adapter.base_url = root
-    return Connection(GraphServiceClient(request_adapter=adapter), root, http, credential)
+    return Connection(GraphServiceClient(request_adapter=adapter), root, http, transport, credential)

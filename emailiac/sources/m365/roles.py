@@ -11,7 +11,7 @@ has no PIM: its eligibilities are none at all, and "permanent" cannot be otherwi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,12 +75,12 @@ def _permanence(assignment: Any, instances: list[Any] | Unknown) -> bool | Unkno
     return any(i.end_date_time is None and str(i.assignment_type or "").lower() == "assigned" for i in mine)
 
 
-async def _optional(coro: Any, no_p2: bool | None) -> list[Any] | Unknown:
+async def _optional(fetch: Callable[[], Awaitable[list[Any]]], no_p2: bool) -> list[Any] | Unknown:
     """A PIM collection: Unknown(reason) when it cannot be read; a licence refusal means no P2."""
     if no_p2:
         return Unknown(NO_P2)
     try:
-        items: list[Any] = await coro
+        items = await fetch()
         return items
     except CallFailed as failure:
         if failure.code in LICENSE_CODES:
@@ -131,7 +131,7 @@ async def collect_roles(graph: Graph, tenant: str, p2: bool | None) -> RoleHolde
     no_p2 = p2 is False
     instances, eligible = await asyncio.gather(
         _optional(
-            graph.items(
+            lambda: graph.items(
                 "roleAssignmentScheduleInstances",
                 lambda c: c.role_management.directory.role_assignment_schedule_instances,
                 "role assignment schedule instances",
@@ -139,7 +139,7 @@ async def collect_roles(graph: Graph, tenant: str, p2: bool | None) -> RoleHolde
             no_p2,
         ),
         _optional(
-            graph.items(
+            lambda: graph.items(
                 "roleEligibilityScheduleInstances",
                 lambda c: c.role_management.directory.role_eligibility_schedule_instances,
                 "role eligibility schedule instances",
