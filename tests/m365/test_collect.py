@@ -21,7 +21,9 @@ def test_weak_tenant_fails_the_expected_rules(graph: Any) -> None:
     assert "RBAC001 5 principals hold Global Administrator (" in "\n".join(messages)
     assert any("'Require MFA for all users' is report-only" in m for m in messages)
     assert any(
-        m.startswith("RBAC003 Global Administrator held by a1000000-0000-4000-8000-000000000003: the account is a guest")
+        m.startswith(
+            "RBAC003 Global Administrator held by a1000000-0000-4000-8000-000000000003: the account is a guest"
+        )
         for m in messages
     )
     assert any("a1000000-0000-4000-8000-000000000004: the account is synced from on-premises" in m for m in messages)
@@ -88,9 +90,7 @@ def test_compliant_tenant_with_break_glass_exclusions_fails_nothing(graph: Any) 
     ga = next(e for e in result.passes if e.rule_id == "RBAC001")
     assert ga.message == "4 principals hold Global Administrator, between 2 and 8"
     # The group holding Global Administrator as eligible is expanded to its two users.
-    via_group = sorted(
-        a.principal for a in inventory.of(RoleAssignment) if "/members/" in a.prov.address
-    )
+    via_group = sorted(a.principal for a in inventory.of(RoleAssignment) if "/members/" in a.prov.address)
     assert via_group == ["b2000000-0000-4000-8000-000000000003", "b2000000-0000-4000-8000-000000000004"]
     assert all(a.prov.address.startswith(f"m365://{COMPLIANT_TENANT}/") for a in inventory.of(RoleAssignment))
 

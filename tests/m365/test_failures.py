@@ -27,7 +27,9 @@ def test_denied_policies_leave_mfa_rules_unassessed_naming_policy_read_all(graph
     result = judge(scan(graph.url), baseline("weak"))
     unassessed = _unassessed(result)
     assert sorted(unassessed) == ["MFA001", "MFA002", "MFA003", "MFA004"]
-    assert all("Authorization_RequestDenied: missing Policy.Read.All (reading policies)" in m[0] for m in unassessed.values())
+    assert all(
+        "Authorization_RequestDenied: missing Policy.Read.All (reading policies)" in m[0] for m in unassessed.values()
+    )
     # The rest of the scan went on.
     assert failing(result) == Counter({"RBAC001": 1, "RBAC002": 4, "RBAC003": 2, "PWD002": 1})
 

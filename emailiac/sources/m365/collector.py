@@ -39,10 +39,10 @@ class _Part:
 
 async def _conditional_access(graph: Graph, tid: str) -> _Part:
     found: list[Any] | BaseException
-    strengths: list[Any] | BaseException
+    strengths: list[dict[str, Any]] | BaseException
     found, strengths = await asyncio.gather(
         graph.items("conditionalAccessPolicies", lambda c: c.identity.conditional_access.policies, "policies"),
-        graph.items(
+        graph.raw_items(
             "authenticationStrengthPolicies",
             lambda c: c.policies.authentication_strength_policies,
             "authentication strength policies",

@@ -8,6 +8,7 @@ names all come from the one list. Paging follows `@odata.nextLink` to the end. R
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -33,12 +34,19 @@ class Graph:
         self.client = client
         self.root = root
 
-    async def _get(self, key: str, builder: Builder, url: str, what: str) -> Any:
+    async def _get(self, key: str, builder: Builder, url: str, what: str, raw: bool = False) -> Any:
         from kiota_abstractions.api_error import APIError
+        from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 
         call = lookup(key)
         try:
-            return await builder(self.client).with_url(url).get()
+            request = builder(self.client).with_url(url)
+            if not raw:
+                return await request.get()
+            # The same request, its body handed over as bytes instead of parsed into models.
+            info = request.to_get_request_information()
+            body = await request.request_adapter.send_primitive_async(info, "bytes", {"XXX": ODataError})
+            return json.loads(body or b"{}")
         except APIError as exc:
             raise explain(exc, call.permission, what) from None
         except Exception as exc:
@@ -59,6 +67,22 @@ class Graph:
             page = await self._get(key, builder, url, what)
             out.extend(getattr(page, "value", None) or [])
             url = getattr(page, "odata_next_link", None)
+        raise CallFailed(f"reading {what} did not end after {MAX_PAGES} pages")
+
+    async def raw_items(self, key: str, builder: Builder, what: str) -> list[dict[str, Any]]:
+        """Every item of a collection as Graph's JSON, for properties the SDK's models cannot hold (a list of
+        flags-enum values such as `allowedCombinations`: "password,sms" does not survive the model)."""
+        url: str | None = lookup(key).url(self.root)
+        out: list[dict[str, Any]] = []
+        for _ in range(MAX_PAGES):
+            if url is None:
+                return out
+            page = await self._get(key, builder, url, what, raw=True)
+            if not isinstance(page, dict) or not isinstance(page.get("value", []), list):
+                raise CallFailed(f"reading {what}: the answer is not a Graph collection")
+            out.extend(item for item in page.get("value", []) if isinstance(item, dict))
+            next_link = page.get("@odata.nextLink")
+            url = next_link if isinstance(next_link, str) else None
         raise CallFailed(f"reading {what} did not end after {MAX_PAGES} pages")
 
 

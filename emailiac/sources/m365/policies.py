@@ -33,9 +33,15 @@ def _narrowed(include: Iterable[Any] | None, exclude: Iterable[Any] | None, ever
     return any(_text(i).lower() != everything.lower() for i in include or ())
 
 
-def strength_combinations(strengths: Iterable[Any]) -> dict[str, tuple[str, ...]]:
-    """Allowed combinations of each authentication strength policy of the tenant, by lower-case ID."""
-    return {str(s.id).lower(): _texts(s.allowed_combinations) for s in strengths if s.id}
+def strength_combinations(strengths: Iterable[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """Allowed combinations of each authentication strength policy of the tenant (Graph's JSON), by
+    lower-case ID."""
+    out: dict[str, tuple[str, ...]] = {}
+    for strength in strengths:
+        combos = strength.get("allowedCombinations")
+        if isinstance(strength.get("id"), str) and isinstance(combos, list):
+            out[strength["id"].lower()] = tuple(str(c) for c in combos)
+    return out
 
 
 def _strength(grant: Any, known: dict[str, tuple[str, ...]] | Unknown) -> tuple[Any, Any]:
@@ -43,12 +49,13 @@ def _strength(grant: Any, known: dict[str, tuple[str, ...]] | Unknown) -> tuple[
     if strength is None or not strength.id:
         return None, None
     sid = str(strength.id)
-    combos = _texts(strength.allowed_combinations)
-    if combos:
-        return sid, combos
     key = normalise_strength_id(sid)
     if key in BUILTIN_STRENGTHS:
         return sid, None  # the rules know the built-in strengths
+    # The SDK model reads a multi-method combination ("password,sms") as None: use the policy's own JSON.
+    combos = tuple(getattr(c, "value", c) for c in strength.allowed_combinations or ())
+    if combos and None not in combos and (isinstance(known, Unknown) or key not in known):
+        return sid, tuple(str(c) for c in combos)
     if isinstance(known, Unknown):
         return sid, Unknown(f"authentication strength {sid}: its methods could not be read ({known.reason})")
     if key in known:
