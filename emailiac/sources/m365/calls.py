@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-__all__ = ["CALLS", "USER_PROPERTIES", "Call", "lookup", "permissions"]
+__all__ = ["CALLS", "USER_PROPERTIES", "Call", "application_permissions", "lookup", "permissions"]
 
 # Graph's default property set of a user leaves out both properties RBAC003 needs.
 USER_PROPERTIES = (
@@ -135,6 +135,11 @@ def lookup(key: str) -> Call:
         return _BY_KEY[key]
     except KeyError:
         raise KeyError(f"{key} is not in emailiac.sources.m365.calls.CALLS") from None
+
+
+def application_permissions() -> list[str]:
+    """The Microsoft Graph application permissions of the calls above, sorted."""
+    return sorted({c.permission for c in CALLS})
 
 
 def permissions() -> list[dict[str, object]]:
