@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +27,14 @@ from emailiac.sources.terraform.module import ModuleInstance, ModuleSource, _key
 from emailiac.sources.terraform.readlog import dir_digest
 from emailiac.sources.terraform.resource import Body, TfResource
 from emailiac.sources.terraform.rootcache import RootCache
+from emailiac.sources.terraform.roots import discover_roots, is_tf_name, kind_of, listing_errors, tf_files
 from emailiac.sources.terraform.variables import bind_variables, collect_root_values
 
 __all__ = ["Loader", "TerraformLoad", "discover_roots", "load_terraform"]
 
 _MAX_MODULE_DEPTH = 16
 _MAX_MODULE_INSTANCES = 5000
-_LOCAL_SOURCE = re.compile(r'\bsource\s*=\s*"(\.\.?/[^"]*)"')
 _INTO_DOWNLOADED = re.compile(r"^(.*?\.terraform/modules/[^/]+)/.*$")
-_SKIP_DIRS = {".terraform", ".git", "node_modules", ".terragrunt-cache"}
 
 ParseMany = Callable[[list[Path]], list[ParsedFile]]
 
@@ -60,85 +57,6 @@ class TerraformLoad:
     roots: list[str] = field(default_factory=list)  # the root modules loaded, as TfResource.root names them
     name: str = ""  # the input file, for a load that is not of root modules (plan JSON)
     reads: dict[str, str] = field(default_factory=dict)  # what file functions read, for the caches
-
-
-def _is_tf_name(name: str) -> bool:
-    return name.endswith((".tf", ".tf.json"))
-
-
-def _tf_files(directory: Path) -> list[Path]:
-    try:
-        entries = sorted(directory.iterdir())
-    except OSError:
-        return []
-    return [p for p in entries if p.is_file() and _is_tf_name(p.name)]
-
-
-def _listing_errors(directory: Path) -> list[InputError]:
-    """Why Terraform files of `directory` cannot be read: the folder itself, or broken symbolic links."""
-    try:
-        entries = sorted(directory.iterdir())
-    except OSError as exc:
-        return [InputError(f"cannot read directory: {exc.strerror or exc}", str(directory))]
-    return [
-        InputError("broken symbolic link: the file it points to does not exist", str(p))
-        for p in entries
-        if _is_tf_name(p.name) and p.is_symlink() and not p.exists()
-    ]
-
-
-def _kind_of(path: Path) -> str:
-    """What a path that is neither a folder nor a regular file is, for the error message."""
-    if path.is_symlink() and not path.exists():
-        return "broken symbolic link: the file it points to does not exist"
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        return "no such file or directory" if isinstance(exc, FileNotFoundError) else f"cannot read: {exc.strerror}"
-    for test, name in (
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISFIFO, "a named pipe"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return f"{name}, not a Terraform file or folder, plan JSON or emailiac inventory: nothing to lint"
-    return "not a Terraform file or folder: nothing to lint"
-
-
-def _excluded(path: Path, exclude: Sequence[str]) -> bool:
-    text = path.as_posix()
-    return any(fnmatch(text, pat) or fnmatch(path.name, pat) or f"/{pat.strip('/')}/" in f"/{text}/" for pat in exclude)
-
-
-def discover_roots(directory: Path, exclude: Sequence[str] = (), errors: list[InputError] | None = None) -> list[Path]:
-    """Directories under `directory` holding Terraform files that no other found directory calls as a module.
-
-    Folders that cannot be read are added to `errors`: nothing is skipped without a word."""
-    found: list[Path] = []
-
-    def unreadable(exc: OSError) -> None:
-        if errors is not None:
-            errors.append(InputError(f"cannot read directory: {exc.strerror or exc}", exc.filename))
-
-    for current, dirs, files in os.walk(directory, onerror=unreadable):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-        here = Path(current)
-        if _excluded(here, exclude):
-            dirs[:] = []
-            continue
-        if any(f.endswith((".tf", ".tf.json")) for f in files):
-            found.append(here)
-    called: set[Path] = set()
-    for root in found:
-        for path in _tf_files(root):
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            for match in _LOCAL_SOURCE.finditer(text):
-                called.add((root / match.group(1)).resolve())
-    return [r for r in found if r.resolve() not in called]
 
 
 class ParseStore:
@@ -183,10 +101,10 @@ class Loader:
 
     def files_of(self, directory: Path) -> list[HclFile]:
         self.dirs.append(directory)
-        self.result.errors.extend(_listing_errors(directory))
+        self.result.errors.extend(listing_errors(directory))
         self.result.reads[f"dir:{directory.resolve()}"] = dir_digest(directory)
         out = []
-        for parsed in self.store.get(_tf_files(directory)):
+        for parsed in self.store.get(tf_files(directory)):
             self.result.files.append(parsed.path)
             if parsed.error:
                 self.result.errors.append(parsed.error)
@@ -232,7 +150,7 @@ class Loader:
             )
             return Unknown(f"{address}: modules nest too deeply")
         child_src = self.source(directory)
-        if not _tf_files(directory):
+        if not tf_files(directory):
             self.result.errors.append(
                 InputError(f"module source {src!r} holds no Terraform files", file, block.pos.line)
             )
@@ -351,22 +269,22 @@ def load_terraform(
     roots: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = [path] if _tf_files(path) else discover_roots(path, exclude, result.errors)
-            if not found and not _listing_errors(path):
+            found = [path] if tf_files(path) else discover_roots(path, exclude, result.errors)
+            if not found and not listing_errors(path):
                 result.errors.append(
                     InputError(
                         "no Terraform files (.tf, .tf.json) in this folder or below it: nothing to lint", str(path)
                     )
                 )
             roots.extend(found)
-        elif path.is_file() and _is_tf_name(path.name):
+        elif path.is_file() and is_tf_name(path.name):
             roots.append(path.parent)
         elif path.is_file():
             result.errors.append(
                 InputError("not a Terraform file (.tf, .tf.json), plan JSON or emailiac inventory", str(path))
             )
         else:
-            result.errors.append(InputError(_kind_of(path), str(path)))
+            result.errors.append(InputError(kind_of(path), str(path)))
     env = env if env is not None else os.environ
     tree = tuple(Path(os.path.realpath(p if p.is_dir() else p.parent)) for p in paths if p.exists())
     roots = list({r.resolve(): r for r in roots}.values())
@@ -388,7 +306,7 @@ def load_terraform(
     else:
         store = ParseStore(parse_many or _parse_serial)
         # Parse every file of every root still to load at once, so a worker pool sees the whole batch.
-        store.get([p for _, r, _ in pending for p in _tf_files(r)])
+        store.get([p for _, r, _ in pending for p in tf_files(r)])
         loaded = []
         for _, root, _ in pending:
             part = TerraformLoad()
