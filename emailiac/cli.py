@@ -233,11 +233,13 @@ def lint(
     threshold = _severity(fail_on or cfg.fail_on)
     with_fixes = bool({"json", "sarif"} & set(fmt))  # machine-readable reports carry each finding's fix
     result_cache = run_key = None
-    if options.cache and not with_fixes:
+    if options.cache:
         from emailiac.runcache import ResultCache
 
         result_cache = ResultCache()
         run_key = result_cache.key(paths, chosen, options, os.environ)
+        if with_fixes:
+            run_key += "-fixes"  # a result with each finding's fix planned is a different entry
     result = result_cache.get(run_key) if result_cache and run_key else None
     if result is None:
         from emailiac.progress import phases
@@ -257,8 +259,8 @@ def lint(
 
                 progress.phase("planning fixes")
                 attach_fixes(result, paths, chosen, options, collected)
-            elif result_cache and run_key and not collected.secrets:
-                result_cache.put(run_key, result, collected.reads)
+        if result_cache and run_key and not collected.secrets:
+            result_cache.put(run_key, result, collected.reads)
     if baseline_report is not None:
         from emailiac.commands.diff import only_new_findings
 

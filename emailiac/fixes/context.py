@@ -46,6 +46,7 @@ class FixContext:
     _by_address: dict[str, TfResource] = field(default_factory=dict)
     _taken: dict[str, set[str]] = field(default_factory=dict)
     _module_index: dict[tuple[str, str], list[TfResource]] | None = None
+    _finding_index: dict[tuple[str, str], list[Finding]] | None = None
 
     def __post_init__(self) -> None:
         for res in self.resources:
@@ -104,6 +105,14 @@ class FixContext:
             n += 1
         taken.add(f"{base}_{n}")
         return f"{base}_{n}"
+
+    def findings_of(self, rule_id: str, subject: str) -> list[Finding]:
+        """The active findings of `rule_id` about `subject` (indexed once: planners ask once per finding)."""
+        if self._finding_index is None:
+            self._finding_index = {}
+            for f in self.findings:
+                self._finding_index.setdefault((f.rule_id, f.evaluation.subject.address), []).append(f)
+        return self._finding_index.get((rule_id, subject), [])
 
     def relative_address(self, res: TfResource) -> str:
         """The address a reference inside the resource's own module uses (no module prefix)."""

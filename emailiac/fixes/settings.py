@@ -71,9 +71,9 @@ def _description(ctx: FixContext, finding: Finding) -> Fix | None:
 def _after_port_swap(ctx: FixContext, finding: Finding, text: str) -> str:
     """The placeholder names the ports the rule will open once NET002 moves it to the TLS ports."""
     subject, key = finding.evaluation.subject.address, finding.evaluation.data.get("rule_key")
-    for other in ctx.findings:
+    for other in ctx.findings_of("NET002", subject):
         data = other.evaluation.data
-        if other.rule_id == "NET002" and other.evaluation.subject.address == subject and data.get("rule_key") == key:
+        if data.get("rule_key") == key:
             for old, new in (data.get("replacement_ports") or {}).items():
                 text = re.sub(rf"\b{re.escape(str(old))}\b", str(new), text)
     return text
