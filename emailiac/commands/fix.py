@@ -10,6 +10,7 @@ Exit codes: 0 nothing left to fix (or everything applied), 1 fixable findings re
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -70,7 +71,7 @@ def _summary(run: FixRun, *, write: bool) -> list[str]:
             lines.append(_line(item, "[advice]"))
             lines.extend(_notes(item))
             if item.edits or item.new_blocks:
-                preview = build_changes([dataclasses.replace(item, applicability="safe")], run.tree.read)
+                preview = build_changes([dataclasses.replace(item, applicability="safe")], run.read)
                 diff = unified_diff(preview, Path.cwd())
                 lines.extend(textwrap.indent(diff.rstrip("\n"), " " * 14).split("\n"))
     if not lines:
@@ -123,9 +124,10 @@ def fix(
     ] = None,
 ) -> None:
     """Print (or with --write apply) corrective Terraform for the findings that have a fix."""
+    from emailiac.atomic import ReadOnlyFile, recover
     from emailiac.cli import _fail, _load_baseline, _load_config, _parse_vars
     from emailiac.fixes.apply import unified_diff, write_changes
-    from emailiac.fixes.run import run_fix
+    from emailiac.fixes.run import run_fix, tree_roots
     from emailiac.lint import LintOptions
     from emailiac.rules import rule_by_id
 
@@ -144,6 +146,9 @@ def fix(
         skip=tuple(cfg.skip),
         jobs=1,
     )
+    roots = tree_roots(paths, out)
+    for file in recover(roots[0], roots):
+        typer.echo(f"completed an interrupted write: {file}", err=True)
     if from_drift is not None:
         from emailiac.commands.fix_drift import fix_from_drift
 
@@ -159,11 +164,13 @@ def fix(
     diff = unified_diff(run.changes, Path.cwd())
     if write:
         try:
-            written = write_changes(run.changes)
+            written = write_changes(run.changes, roots[0])
+        except ReadOnlyFile as exc:
+            _fail(f"{exc.filename} is read-only; nothing was changed")
         except OSError as exc:
             _fail(f"cannot write the fixes (nothing was changed): {exc}")
-        for file in written:
-            typer.echo(f"fixed {file}", err=True)
+        for name in written:
+            typer.echo(f"fixed {os.path.relpath(name)}", err=True)
     elif diff:
         typer.echo(diff, nl=False)
     for line in _summary(run, write=write):

@@ -187,8 +187,13 @@ def unified_diff(changes: Changes, base: Path | None = None) -> str:
     return "".join(out)
 
 
-def write_changes(changes: Changes) -> list[str]:
-    """Write every changed file atomically, all or nothing; returns the files written."""
+def write_changes(changes: Changes, journal_dir: Path | None = None) -> list[str]:
+    """Write every changed file atomically, all or nothing, even when killed (the journal goes in
+    `journal_dir`, by default the folder holding every changed file); returns the files written."""
     targets = {Path(f): changes.new[f] for f in changes.changed}
-    write_all_atomic(targets)
+    if not targets:
+        return []
+    if journal_dir is None:
+        journal_dir = Path(os.path.commonpath([os.path.dirname(os.path.abspath(f)) for f in targets]))
+    write_all_atomic(targets, journal_dir)
     return changes.changed

@@ -165,7 +165,8 @@ def record_name(style: ZoneStyle, fqdn: str) -> Any:
         return fqdn + "."
     if style.relative or style.provider == "azure":
         if fqdn == style.zone_name:
-            return "@"
+            # "@" is the apex only where the provider says so; Route 53 reads it as a label.
+            return "@" if style.provider in ("azure", "cloudflare") else fqdn
         if fqdn.endswith("." + style.zone_name):
             return fqdn[: -len(style.zone_name) - 1]
     return fqdn

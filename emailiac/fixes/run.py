@@ -6,11 +6,13 @@ to know where each attribute is written.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from emailiac.atomic import inside
 from emailiac.baseline import Baseline
 from emailiac.fixes.apply import Changes, build_changes
 from emailiac.fixes.context import FIXES_FILE, FixContext
@@ -22,7 +24,7 @@ from emailiac.report.options import rules_by_id
 from emailiac.result import Result
 from emailiac.rules import ALL_RULES
 
-__all__ = ["FixRun", "attach_fixes", "plan_fixes", "run_fix"]
+__all__ = ["FixRun", "attach_fixes", "fix_pass", "plan_fixes", "run_fix", "tree_roots"]
 
 
 @dataclass
@@ -33,6 +35,11 @@ class FixRun:
     changes: Changes = field(default_factory=Changes)
     pending: list[Fix] = field(default_factory=list)  # fixable, not applied (unsafe without --unsafe-fixes)
     advice: list[Fix] = field(default_factory=list)  # display-only
+    texts: dict[str, str] = field(default_factory=dict)  # files as the fixes leave them (later passes read these)
+
+    def read(self, file: str) -> str | None:
+        """A file's text as the fixes' edits see it: changed by earlier passes, or as it is."""
+        return self.texts[file] if file in self.texts else self.tree.read(file)
 
     @property
     def remaining(self) -> int:
@@ -97,6 +104,55 @@ def plan_fixes(
     return result, fixes, tree
 
 
+def tree_roots(paths: Sequence[Path], out: Path | None = None) -> list[Path]:
+    """The folders `fix --write` may write in, symlinks resolved: those of the Terraform paths it was given
+    (a file's own folder), the folder of `--out`, and the current folder when only an inventory was given
+    (new blocks for live objects go there)."""
+    roots = [Path(os.path.realpath(p if p.is_dir() else p.parent)) for p in paths if not _is_json_input(p)]
+    if not roots:
+        roots.append(Path(os.path.realpath(Path.cwd())))
+    if out is not None:
+        roots.append(Path(os.path.realpath(out.parent if str(out.parent) else Path.cwd())))
+    return list(dict.fromkeys(roots))
+
+
+def _confined(fix: Fix, roots: Sequence[Path], place: Callable[[NewBlock], str]) -> Fix:
+    """The fix, or display-only advice when it would write outside `roots` (a module from `../../x`, a
+    symlink to elsewhere)."""
+    files = [e.file for e in fix.edits] + [place(b) for b in fix.new_blocks]
+    outside = sorted({f for f in files if not inside(f, roots)})
+    if not outside:
+        return fix
+    where = ", ".join(outside)
+    note = f"{where} is outside the folders given to emailiac fix; apply this change there by hand"
+    return dataclasses.replace(fix, applicability=DISPLAY_ONLY, notes=(*fix.notes, note))
+
+
+def fix_pass(
+    paths: Sequence[Path],
+    baseline: Baseline,
+    options: LintOptions,
+    *,
+    unsafe: bool = False,
+    out: Path | None = None,
+) -> FixRun:
+    """One pass: lint, plan fixes and build the file changes `--write` would make (nothing is written)."""
+    result, planned, tree = plan_fixes(paths, baseline, options)
+    target = norm(out) if out is not None else None
+
+    def place(block: NewBlock) -> str:
+        return target if target is not None and block.movable and block.module == "" else block.file
+
+    roots = tree_roots(paths, out)
+    fixes = [_confined(f, roots, place) for f in planned]
+    chosen = [f for f in fixes if applicable(f, unsafe=unsafe)]
+    run = FixRun(result, fixes, tree)
+    run.changes = build_changes(chosen, tree.read, place=place)
+    run.pending = [f for f in fixes if not f.is_empty and f.applicability != DISPLAY_ONLY and f not in chosen]
+    run.advice = [f for f in fixes if f.applicability == DISPLAY_ONLY]
+    return run
+
+
 def run_fix(
     paths: Sequence[Path],
     baseline: Baseline,
@@ -105,19 +161,15 @@ def run_fix(
     unsafe: bool = False,
     out: Path | None = None,
 ) -> FixRun:
-    """Plan fixes and build the file changes `--write` would make (nothing is written here)."""
-    result, fixes, tree = plan_fixes(paths, baseline, options)
-    chosen = [f for f in fixes if applicable(f, unsafe=unsafe)]
-    target = norm(out) if out is not None else None
+    """Plan fixes and build the file changes `--write` would make (nothing is written here). Fixes can make
+    new findings visible (a new SPF record makes its domain a mail domain that needs MTA-STS): passes are
+    repeated on a private copy until nothing more is fixable, so the changes hold every pass's fixes."""
+    from emailiac.fixes.converge import converge
 
-    def place(block: NewBlock) -> str:
-        return target if target is not None and block.movable and block.module == "" else block.file
-
-    run = FixRun(result, fixes, tree)
-    run.changes = build_changes(chosen, tree.read, place=place)
-    run.pending = [f for f in fixes if not f.is_empty and f.applicability != DISPLAY_ONLY and f not in chosen]
-    run.advice = [f for f in fixes if f.applicability == DISPLAY_ONLY]
-    return run
+    run = fix_pass(paths, baseline, options, unsafe=unsafe, out=out)
+    if not run.changes.changed or run.result.errors:
+        return run
+    return converge(run, paths, baseline, options, unsafe=unsafe, out=out)
 
 
 def attach_fixes(

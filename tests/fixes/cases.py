@@ -60,6 +60,11 @@ def _fixable(rule_id: str) -> bool:
     return rule is not None and rule.fix not in ("none", "display-only")
 
 
+def editable_cases() -> list[Case]:
+    """Every fixture case whose files a fix can edit."""
+    return [c for c in all_cases() if c.name not in _NOT_EDITABLE]
+
+
 def fixable_cases() -> list[Case]:
     """Cases with a finding of a rule that has an automatic fix."""
     return [

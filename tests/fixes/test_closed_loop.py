@@ -2,11 +2,13 @@
 
 The findings the fixes were for are gone, nothing new appears, every changed file still parses (with
 python-hcl2 as well as our own front end), a second run changes nothing, and `terraform fmt -check` passes
-where a terraform binary is installed.
+where a terraform binary is installed. Over every fixture, with its own rules and with all of them, one
+`fix --write --unsafe-fixes` leaves nothing fixable, even what the fixes themselves made visible.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -15,10 +17,12 @@ from pathlib import Path
 import hcl2
 import pytest
 
-from tests.fixes.cases import Copied, copy_case, fixable_cases
+from emailiac.fixes.model import applicable
+from tests.fixes.cases import Copied, copy_case, editable_cases, fixable_cases
 from tests.fixture_cases import Case
 
 CASES = fixable_cases()
+EVERY = editable_cases()
 
 
 def _keys(copied: Copied) -> set[tuple[str, str]]:
@@ -73,3 +77,15 @@ def test_fixed_files_are_terraform_fmt_clean(case: Case, tmp_path: Path) -> None
         check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("all_rules", [False, True], ids=["own-rules", "all-rules"])
+@pytest.mark.parametrize("case", EVERY, ids=[c.name for c in EVERY])
+def test_one_fix_leaves_nothing_fixable(case: Case, all_rules: bool, tmp_path: Path) -> None:
+    copied = copy_case(case, tmp_path)
+    if all_rules:
+        copied.options = dataclasses.replace(copied.options, only=())
+    copied.fix()
+    again = copied.fix(write=False)
+    left = [(f.rule_id, f.subject) for f in again.fixes if applicable(f, unsafe=True)]
+    assert left == [], f"still fixable after one fix --write --unsafe-fixes: {left}"
