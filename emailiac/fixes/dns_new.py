@@ -140,6 +140,12 @@ def zone_style(ctx: FixContext, zone: DnsZone, module: ModuleDir | None = None) 
             written = name_attr.expr.value.lower().rstrip(".")
             if written == "@" or not (written == zone.name or written.endswith("." + zone.name)):
                 style.relative = True
+    if ctx.is_shared(module) and own is module:
+        # One text for every instance: the zone's own name reference stands for each instance's domain.
+        zone_block = ctx.block_of(zone_res)
+        zone_name = zone_block.body.attribute("name") if zone_block is not None else None
+        if zone_name is not None and _is_reference(zone_name.expr):
+            style.apex_refs.setdefault(zone.name, expr_text(ctx.tree, zone_res.file, zone_name.expr))
     if ttls:
         style.ttl = ttls.most_common(1)[0][0]
     if zone.provider == "cloudflare":
@@ -282,6 +288,16 @@ def _base_name(name: str, zone: str, rtype: str) -> str:
     return "spf" if rtype == "TXT" else rtype.lower()
 
 
+def _by_reference(style: ZoneStyle, value: str) -> str | Expr:
+    """`value` with the zone's domain written as the reference that names it in the module, so that every
+    instance of a shared module gets its own domain (`rua=mailto:dmarc-reports@${var.domain}`)."""
+    ref = style.apex_refs.get(style.zone_name)
+    if ref is None or style.zone_name not in value:
+        return value
+    domain = hcl_string(style.zone_name)[1:-1]
+    return Expr(hcl_string(value).replace(domain, f"${{{ref}}}"))
+
+
 def plan_record(ctx: FixContext, finding: Finding) -> Fix | None:
     """SPF001, DMARC001, MTASTS001, TLSRPT001: a TXT record with the value the rule proposes."""
     data = finding.evaluation.data
@@ -292,7 +308,8 @@ def plan_record(ctx: FixContext, finding: Finding) -> Fix | None:
     style = zone_style(ctx, zone)
     if style is None:
         return None
-    block = record_block(ctx, style, _base_name(name, style.zone_name, rtype), rtype, name, [value])
+    written = _by_reference(style, value) if ctx.is_shared(style.module) else value
+    block = record_block(ctx, style, _base_name(name, style.zone_name, rtype), rtype, name, [written])
     notes = []
     policy = data.get("policy")
     if isinstance(policy, str):

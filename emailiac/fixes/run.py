@@ -18,6 +18,7 @@ from emailiac.fixes.apply import Changes, build_changes
 from emailiac.fixes.context import FIXES_FILE, FixContext
 from emailiac.fixes.model import DISPLAY_ONLY, Fix, NewBlock, applicable
 from emailiac.fixes.planner import plan
+from emailiac.fixes.shared import unshare
 from emailiac.fixes.tree import SourceTree, norm
 from emailiac.lint import Collected, LintOptions, collect, judge
 from emailiac.report.options import rules_by_id
@@ -85,7 +86,7 @@ def plan_fixes(
             findings=result.active_findings,
             secrets=secrets,
         )
-        return result, plan(ctx, result.findings), tree
+        return result, unshare(ctx, plan(ctx, result.findings)), tree
     # Several roots were judged apart: each root's findings are fixed with what that root declares.
     fixes = []
     for name, part in collected.parts:
@@ -100,7 +101,7 @@ def plan_fixes(
             findings=[f for f in findings if f.suppressed_by is None],
             secrets=secrets,
         )
-        fixes += plan(ctx, findings)
+        fixes += unshare(ctx, plan(ctx, findings))
     return result, fixes, tree
 
 
