@@ -73,6 +73,7 @@ def plan_fixes(
         cli_vars=dict(options.cli_vars),
         env=dict(options.env if options.env is not None else os.environ),
         exclude=options.exclude,
+        use_cache=options.cache,
     )
     rules = rules_by_id(ALL_RULES)
     if len(collected.parts) <= 1:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from emailiac.sources.terraform.variables import VariableValues, collect_root_va
 __all__ = ["ModuleDir", "SourceTree", "expr_text", "module_address", "norm"]
 
 _INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
+_REFERENCE = re.compile(r"(?<![\w.])((?:var|local)\.[\w-]+)")
 
 
 def norm(path: str | Path) -> str:
@@ -61,10 +63,12 @@ class SourceTree:
     exclude: Sequence[str] = ()
     # Where new root-module blocks go when no Terraform root is among the paths (a saved live inventory).
     default_root: Path | None = None
+    use_cache: bool = True  # the parse cache (files lint has just parsed in this process are reused anyway)
     _texts: dict[str, str | None] = field(default_factory=dict)
     _parsed: dict[str, HclFile | None] = field(default_factory=dict)
     modules: list[ModuleDir] = field(default_factory=list)
     _values: dict[str, VariableValues] = field(default_factory=dict)
+    _uses: dict[str, Counter[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for root in self._roots():
@@ -107,8 +111,8 @@ class SourceTree:
         if key not in self._parsed:
             parsed = None
             if self.read(key) is not None and not key.endswith(".json"):
-                # Through the parse cache: a fix or a report with fixes re-reads files lint has just read.
-                parsed = parse_many_for(1, use_cache=True)([Path(key)])[0].hcl
+                # Files lint has just parsed are taken from its parse, not parsed again.
+                parsed = parse_many_for(1, use_cache=self.use_cache)([Path(key)])[0].hcl
             self._parsed[key] = parsed
         return self._parsed[key]
 
@@ -190,6 +194,13 @@ class SourceTree:
 
     def uses(self, module: ModuleDir, reference: str) -> int:
         """How many times `reference` (var.x, local.y) is written in the module's files."""
+        if reference.startswith(("var.", "local.")):
+            if module.dir not in self._uses:  # counted once per module: planners ask once per finding
+                counts: Counter[str] = Counter()
+                for file in self.tf_files(module.dir):
+                    counts.update(_REFERENCE.findall(self.read(file) or ""))
+                self._uses[module.dir] = counts
+            return self._uses[module.dir][reference]
         pattern = re.compile(rf"(?<![\w.]){re.escape(reference)}(?![\w-])")
         return sum(len(pattern.findall(self.read(f) or "")) for f in self.tf_files(module.dir))
 

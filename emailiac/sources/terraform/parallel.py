@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -20,7 +21,27 @@ def _parse_batch(batch: list[tuple[str, str]]) -> list[ParsedFile]:
     return [parse_text(text, path) for path, text in batch]
 
 
-def parse_many_for(jobs: int | None, use_cache: bool) -> Callable[[list[Path]], list[ParsedFile]]:
+# Files parsed in this process, by path and content, once `keep_parsed` was called: fix planning reads the
+# files lint has just parsed and takes them from here rather than parsing (or unpickling from the parse
+# cache) a second time. Lint alone keeps nothing (its parsed files are freed once the roots are evaluated).
+_PARSED: dict[tuple[str, bytes], ParsedFile] | None = None
+
+
+def keep_parsed() -> None:
+    """Keep what this process parses from now on, for `parse_many_for(..., reuse_parsed=True)`."""
+    global _PARSED
+    if _PARSED is None:
+        _PARSED = {}
+
+
+def _memo_key(path: Path, data: bytes) -> tuple[str, bytes]:
+    return str(path), hashlib.blake2b(data, digest_size=16).digest()
+
+
+def parse_many_for(
+    jobs: int | None, use_cache: bool, *, reuse_parsed: bool = False
+) -> Callable[[list[Path]], list[ParsedFile]]:
+    """A parser of many files; with `reuse_parsed`, files kept by `keep_parsed` are not parsed again."""
     workers = jobs or os.cpu_count() or 1
 
     def parse_many(paths: list[Path]) -> list[ParsedFile]:
@@ -29,16 +50,27 @@ def parse_many_for(jobs: int | None, use_cache: bool) -> Callable[[list[Path]], 
         cache = ParseCache() if use_cache else None
         results: list[ParsedFile | None] = [None] * len(paths)
         todo: list[tuple[int, str, str, str]] = []  # index, path, text, cache key
+        memos: dict[int, tuple[str, bytes]] = {}
+        kept = _PARSED
+        if kept is not None and len(kept) > 20_000:
+            kept.clear()
         for i, path in enumerate(paths):
             try:
                 data = path.read_bytes()
             except OSError as exc:
                 results[i] = ParsedFile(str(path), None, InputError(f"cannot read file: {exc.strerror}", str(path)))
                 continue
+            if kept is not None:
+                memo = memos[i] = _memo_key(path, data)
+                if reuse_parsed and memo in kept:
+                    results[i] = kept[memo]
+                    continue
             key = cache.key(str(path), data) if cache else ""
             hit = cache.get(key) if cache else None
             if hit is not None:
                 results[i] = hit
+                if kept is not None:
+                    kept[memos[i]] = hit
                 continue
             text = decode(data, str(path))
             if isinstance(text, InputError):
@@ -55,6 +87,8 @@ def parse_many_for(jobs: int | None, use_cache: bool) -> Callable[[list[Path]], 
             parsed = _parse_batch(batch)
         for (i, _, _, key), item in zip(todo, parsed, strict=True):
             results[i] = item
+            if kept is not None:
+                kept[memos[i]] = item
             if cache is not None:
                 cache.put(key, item)
         return [r for r in results if r is not None]

@@ -1,0 +1,46 @@
+"""Findings and fix plans do not depend on how a run was done: cold (empty caches), warm (answered from the
+result cache), `--jobs 1` and `--jobs 2` give byte-identical reports in every format, fixes included."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from emailiac.report import FORMATS
+
+ROOT = Path(__file__).resolve().parents[2]
+# Several roots (so that --jobs 2 loads them in worker processes), modules, tfvars and fixable findings.
+CASES = ("demo", "dns_route53", "dns_azure", "net_all_ports", "spf_multiple", "tls_weak", "mfa_gaps")
+
+
+def _lint(corpus: Path, out: Path, cache: Path, *extra: str) -> dict[str, str]:
+    out.mkdir()
+    cmd = [sys.executable, "-m", "emailiac", "lint", str(corpus), *extra]
+    for fmt in FORMATS:
+        cmd += ["-f", fmt, "-o", str(out / fmt)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "EMAILIAC_CACHE_DIR": str(cache), "NO_COLOR": "1"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=corpus.parent, check=False)
+    assert proc.returncode in (1, 2), proc.stderr
+    return {fmt: (out / fmt).read_text() for fmt in FORMATS}
+
+
+def test_cold_warm_and_jobs_give_the_same_reports(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    for case in CASES:
+        shutil.copytree(ROOT / "fixtures" / "terraform" / case, corpus / case)
+    cold = _lint(corpus, tmp_path / "cold", tmp_path / "cache")
+    warm = _lint(corpus, tmp_path / "warm", tmp_path / "cache")
+    one = _lint(corpus, tmp_path / "one", tmp_path / "cache1", "--jobs", "1")
+    two = _lint(corpus, tmp_path / "two", tmp_path / "cache2", "--jobs", "2")
+    uncached = _lint(corpus, tmp_path / "uncached", tmp_path / "cache3", "--no-cache")
+    fixes = [f["fix"] for f in json.loads(cold["json"])["findings"] if "fix" in f]
+    assert len(fixes) > 20, "the corpus has fix plans to compare"
+    for fmt in FORMATS:
+        assert warm[fmt] == cold[fmt], f"{fmt}: warm run differs from cold"
+        assert one[fmt] == cold[fmt], f"{fmt}: --jobs 1 differs"
+        assert two[fmt] == cold[fmt], f"{fmt}: --jobs 2 differs"
+        assert uncached[fmt] == cold[fmt], f"{fmt}: --no-cache differs"
