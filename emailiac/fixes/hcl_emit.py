@@ -235,42 +235,77 @@ def _touches(chain: tuple[int, int], touched: set[int] | None) -> bool:
     return touched is None or any(chain[0] <= t < chain[1] for t in touched)
 
 
+def _plain_shape(line: str) -> LineShape:
+    shape = _PLAIN_SHAPES.get(line)
+    if shape is None:
+        if len(_PLAIN_SHAPES) > 200_000:
+            _PLAIN_SHAPES.clear()
+        shape = _PLAIN_SHAPES[line] = _scan_line(line, {})
+    return shape
+
+
+def _align_assign(lines: list[str], shapes: Sequence[LineShape], start: int, end: int) -> None:
+    leads = []
+    for i in range(start, end):
+        eq = shapes[i - start].assign
+        assert eq is not None
+        leads.append(lines[i][:eq].rstrip())
+    width = max(len(lead) for lead in leads)
+    for offset, i in enumerate(range(start, end)):
+        eq = shapes[offset].assign
+        assert eq is not None
+        rest = lines[i][eq + 1 :].lstrip(" \t")
+        lead = leads[offset]
+        pad = " " * (width - len(lead) + 1)
+        lines[i] = f"{lead}{pad}= {rest}" if rest else f"{lead}{pad}="
+
+
+def _align_comment(lines: list[str], shapes: Sequence[LineShape], start: int, end: int) -> None:
+    codes = []
+    for i in range(start, end):
+        at = shapes[i - start].comment
+        assert at is not None
+        codes.append(lines[i][:at].rstrip())
+    width = max(len(code) for code in codes)
+    for offset, i in enumerate(range(start, end)):
+        at = shapes[offset].comment
+        assert at is not None
+        code = codes[offset]
+        lines[i] = f"{code}{' ' * (width - len(code) + 1)}{lines[i][at:]}"
+
+
+_ALIGNERS = (("assign", _align_assign), ("comment", _align_comment))
+
+
+def _align_around(lines: list[str], touched: set[int]) -> None:
+    """`align` for a text without heredocs or block comments: every line's shape depends on that line
+    alone, so only the chains around the touched lines are scanned (a fix's report payload aligns one
+    changed line of a large file)."""
+    for attr, realign in _ALIGNERS:
+        done: set[int] = set()
+        for t in sorted(touched):
+            if t >= len(lines) or t in done or getattr(_plain_shape(lines[t]), attr) is None:
+                continue
+            start, end = t, t + 1
+            while start > 0 and getattr(_plain_shape(lines[start - 1]), attr) is not None:
+                start -= 1
+            while end < len(lines) and getattr(_plain_shape(lines[end]), attr) is not None:
+                end += 1
+            done.update(range(start, end))
+            realign(lines, [_plain_shape(lines[i]) for i in range(start, end)], start, end)
+
+
 def align(text: str, touched: Iterable[int] | None = None) -> str:
     """`text` with assignments (then trailing comments) aligned in the chains holding a `touched` line
     (0-based line numbers); every chain when `touched` is None."""
     wanted = None if touched is None else set(touched)
     lines = text.split("\n")
-    shapes = line_shapes(lines)
-    for start, end in _chains(shapes, "assign"):
-        if not _touches((start, end), wanted):
-            continue
-        leads = []
-        for i in range(start, end):
-            eq = shapes[i].assign
-            assert eq is not None
-            leads.append(lines[i][:eq].rstrip())
-        width = max(len(lead) for lead in leads)
-        for offset, i in enumerate(range(start, end)):
-            eq = shapes[i].assign
-            assert eq is not None
-            rest = lines[i][eq + 1 :].lstrip(" \t")
-            lead = leads[offset]
-            lines[i] = (
-                f"{lead}{' ' * (width - len(lead) + 1)}= {rest}" if rest else f"{lead}{' ' * (width - len(lead) + 1)}="
-            )
-    shapes = line_shapes(lines)
-    for start, end in _chains(shapes, "comment"):
-        if not _touches((start, end), wanted):
-            continue
-        codes = []
-        for i in range(start, end):
-            at = shapes[i].comment
-            assert at is not None
-            codes.append(lines[i][:at].rstrip())
-        width = max(len(code) for code in codes)
-        for offset, i in enumerate(range(start, end)):
-            at = shapes[i].comment
-            assert at is not None
-            code = codes[offset]
-            lines[i] = f"{code}{' ' * (width - len(code) + 1)}{lines[i][at:]}"
+    if wanted is not None and "<<" not in text and "/*" not in text:
+        _align_around(lines, wanted)
+        return "\n".join(lines)
+    for attr, realign in _ALIGNERS:
+        shapes = line_shapes(lines)
+        for start, end in _chains(shapes, attr):
+            if _touches((start, end), wanted):
+                realign(lines, shapes[start:end], start, end)
     return "\n".join(lines)

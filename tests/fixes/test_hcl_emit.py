@@ -3,6 +3,8 @@ interpolation; `=` and trailing comments are aligned the way `terraform fmt` ali
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import hcl2
 import pytest
 from hypothesis import given, settings
@@ -121,3 +123,33 @@ def test_align_leaves_heredocs_and_comparisons_alone() -> None:
 def test_align_ignores_equals_in_strings_and_comments() -> None:
     text = 'a = "x=y" # k = v\nlonger = 1\n'
     assert align(text) == 'a      = "x=y" # k = v\nlonger = 1\n'
+
+
+def test_aligning_around_touched_lines_matches_aligning_every_chain_scanned() -> None:
+    """`align` scans only the chains around the touched lines when no line can carry state to the next
+    (no heredoc, no block comment); that shortcut gives what the full scan gives."""
+    import random
+
+    from emailiac.fixes.hcl_emit import _ALIGNERS, _chains, _touches, line_shapes
+
+    def full(text: str, touched: set[int]) -> str:
+        lines = text.split("\n")
+        for attr, realign in _ALIGNERS:
+            shapes = line_shapes(lines)
+            for start, end in _chains(shapes, attr):
+                if _touches((start, end), touched):
+                    realign(lines, shapes[start:end], start, end)
+        return "\n".join(lines)
+
+    rng = random.Random(3)
+    root = Path(__file__).resolve().parents[2] / "fixtures" / "terraform"
+    checked = 0
+    for path in sorted(root.rglob("*.tf")):
+        text = "\n".join(
+            line.replace(" = ", "   =  ", 1) if rng.random() < 0.5 else line for line in path.read_text().split("\n")
+        )
+        for _ in range(4):
+            touched = {rng.randrange(text.count("\n") + 1) for _ in range(rng.randint(1, 3))}
+            assert align(text, touched) == full(text, touched), (path, touched)
+            checked += 1
+    assert checked > 100
