@@ -244,6 +244,11 @@ def lint(
     if result is None:
         from emailiac.progress import phases
 
+        if with_fixes:
+            from emailiac.sources.terraform.parallel import keep_parsed
+
+            keep_parsed()  # fix planning reads the files lint parses
+
         with phases(3 if with_fixes else 2) as progress:
             progress.phase("reading Terraform")
             collected = collect(paths, options)

@@ -24,6 +24,7 @@ from emailiac.lint import Collected, LintOptions, collect, judge
 from emailiac.report.options import rules_by_id
 from emailiac.result import Result
 from emailiac.rules import ALL_RULES
+from emailiac.sources.terraform.parallel import keep_parsed
 
 __all__ = ["FixRun", "attach_fixes", "fix_pass", "plan_fixes", "run_fix", "tree_roots"]
 
@@ -62,6 +63,7 @@ def plan_fixes(
 ) -> tuple[Result, list[Fix], SourceTree]:
     """Judge `paths` (unless lint already did: `judged`) and plan a fix for every active finding that has one."""
     if judged is None:
+        keep_parsed()
         collected = collect(paths, options)
         judged = (collected, judge(collected, baseline, options))
     collected, result = judged

@@ -112,7 +112,7 @@ class SourceTree:
             parsed = None
             if self.read(key) is not None and not key.endswith(".json"):
                 # Files lint has just parsed are taken from its parse, not parsed again.
-                parsed = parse_many_for(1, use_cache=self.use_cache)([Path(key)])[0].hcl
+                parsed = parse_many_for(1, use_cache=self.use_cache, reuse_parsed=True)([Path(key)])[0].hcl
             self._parsed[key] = parsed
         return self._parsed[key]
 
