@@ -43,11 +43,11 @@ class FixContext:
     file_name: str = FIXES_FILE
     findings: list[Finding] = field(default_factory=list)  # every active finding of the run
     secrets: set[str] = field(default_factory=set)  # values of sensitive variables: never written by a fix
+    instances: Mapping[str, set[str]] = field(default_factory=dict)  # module folder -> instances (shared.py)
     _by_address: dict[str, TfResource] = field(default_factory=dict)
     _taken: dict[str, set[str]] = field(default_factory=dict)
     _module_index: dict[tuple[str, str], list[TfResource]] | None = None
     _finding_index: dict[tuple[str, str], list[Finding]] | None = None
-    _instances: dict[str, set[str]] | None = None
 
     def __post_init__(self) -> None:
         for res in self.resources:
@@ -107,18 +107,10 @@ class FixContext:
         taken.add(f"{base}_{n}")
         return f"{base}_{n}"
 
-    def module_instances(self) -> dict[str, set[str]]:
-        """Module folder -> the module instances (addresses with keys) whose resources are written there."""
-        if self._instances is None:
-            self._instances = {}
-            for res in self.resources:
-                if res.module:
-                    self._instances.setdefault(norm(os.path.dirname(res.file)), set()).add(res.module)
-        return self._instances
-
     def is_shared(self, module: ModuleDir) -> bool:
-        """Whether several module instances are written in `module`'s folder (its text serves them all)."""
-        return not module.is_root and len(self.module_instances().get(module.dir, ())) > 1
+        """Whether several module instances (of any root of the run) are written in `module`'s folder: its
+        text serves them all."""
+        return not module.is_root and len(self.instances.get(module.dir, ())) > 1
 
     def findings_of(self, rule_id: str, subject: str) -> list[Finding]:
         """The active findings of `rule_id` about `subject` (indexed once: planners ask once per finding)."""

@@ -18,7 +18,7 @@ from emailiac.fixes.apply import Changes, build_changes
 from emailiac.fixes.context import FIXES_FILE, FixContext
 from emailiac.fixes.model import DISPLAY_ONLY, Fix, NewBlock, applicable
 from emailiac.fixes.planner import plan
-from emailiac.fixes.shared import unshare
+from emailiac.fixes.shared import module_instances, unshare
 from emailiac.fixes.tree import SourceTree, norm
 from emailiac.lint import Collected, LintOptions, collect, judge
 from emailiac.report.options import rules_by_id
@@ -78,34 +78,30 @@ def plan_fixes(
         use_cache=options.cache,
     )
     rules = rules_by_id(ALL_RULES)
-    if len(collected.parts) <= 1:
+    # Several roots judged apart: each root's findings are fixed with what that root declares.
+    parts = collected.parts if len(collected.parts) > 1 else [("", inventory)]
+    members = collected.resources_of if len(collected.parts) > 1 else {"": resources}
+    instances = module_instances(members)
+    planned: list[Fix] = []
+    owners: list[str] = []
+    for name, part in parts:
+        findings = [f for f in result.findings if len(parts) == 1 or f.evaluation.subject.root == name]
         ctx = FixContext(
             tree,
-            resources,
-            inventory,
-            baseline,
-            rules,
-            file_name=file_name,
-            findings=result.active_findings,
-            secrets=secrets,
-        )
-        return result, unshare(ctx, plan(ctx, result.findings)), tree
-    # Several roots were judged apart: each root's findings are fixed with what that root declares.
-    fixes = []
-    for name, part in collected.parts:
-        findings = [f for f in result.findings if f.evaluation.subject.root == name]
-        ctx = FixContext(
-            tree,
-            collected.resources_of.get(name, []),
+            list(members.get(name, [])),
             part,
             baseline,
             rules,
             file_name=file_name,
             findings=[f for f in findings if f.suppressed_by is None],
             secrets=secrets,
+            instances=instances,
         )
-        fixes += unshare(ctx, plan(ctx, findings))
-    return result, fixes, tree
+        for fix in plan(ctx, findings):
+            planned.append(fix)
+            res = ctx.resource(fix.subject)
+            owners.append(f"{name}:{res.module}" if res is not None and res.module else "")
+    return result, unshare(planned, owners, instances), tree
 
 
 def tree_roots(paths: Sequence[Path], out: Path | None = None) -> list[Path]:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from emailiac.fixes.context import FixContext
 from emailiac.fixes.model import DISPLAY_ONLY, Fix
 from emailiac.fixes.tree import norm
+from emailiac.sources.terraform.resource import TfResource
 
-__all__ = ["unshare"]
+__all__ = ["module_instances", "unshare"]
 
 _HEADER = re.compile(r'^(resource|data) "([^"]+)" "([^"]+)"', re.M)
 
@@ -46,9 +46,21 @@ def _shared_dir(fix: Fix, shared: dict[str, set[str]]) -> str | None:
     return next((d for d in sorted(dirs) if d in shared), None)
 
 
-def unshare(ctx: FixContext, fixes: Sequence[Fix]) -> list[Fix]:
-    """`fixes`, with those that would write per-instance text into a shared module turned into advice."""
-    shared = {d: inst for d, inst in ctx.module_instances().items() if len(inst) > 1}
+def module_instances(parts: Mapping[str, Sequence[TfResource]]) -> dict[str, set[str]]:
+    """Module folder -> the module instances written there, over every root of the run (`root:address`):
+    roots that call one local module share its text as much as the instances of one root do."""
+    out: dict[str, set[str]] = {}
+    for root, resources in parts.items():
+        for res in resources:
+            if res.module:
+                out.setdefault(norm(os.path.dirname(res.file)), set()).add(f"{root}:{res.module}")
+    return out
+
+
+def unshare(fixes: Sequence[Fix], owners: Sequence[str], instances: Mapping[str, set[str]]) -> list[Fix]:
+    """`fixes`, with those that would write per-instance text into a shared module turned into advice.
+    `owners[i]` is the module instance (`root:address`) whose finding `fixes[i]` fixes."""
+    shared = {d: inst for d, inst in instances.items() if len(inst) > 1}
     out = list(fixes)
     if not shared:
         return out
@@ -57,20 +69,19 @@ def unshare(ctx: FixContext, fixes: Sequence[Fix]) -> list[Fix]:
         directory = _shared_dir(fix, shared)
         if directory is not None:
             groups.setdefault((fix.rule_id, directory), []).append(i)
-    subjects = {res.address: res.module for res in ctx.resources}
     for (rule_id, directory), members in groups.items():
-        instances = shared[directory]
-        needing = {subjects.get(out[i].subject, "") for i in members}
+        users = shared[directory]
+        needing = {owners[i] for i in members}
         shapes = {_shape(out[i]) for i in members}
         module = f"the module in {os.path.relpath(directory)}"
         if len(shapes) > 1:
             why = (
-                f"{module} is shared by {len(instances)} instances and this {rule_id} fix differs between them "
+                f"{module} is shared by {len(users)} instances and this {rule_id} fix differs between them "
                 f"({len(shapes)} versions): pass the value in as a module variable, or add it to each caller"
             )
-        elif not instances <= needing:
+        elif not users <= needing:
             why = (
-                f"{module} is shared by {len(instances)} instances and only {len(needing & instances)} need this "
+                f"{module} is shared by {len(users)} instances and only {len(needing & users)} need this "
                 f"{rule_id} fix: add it where the instance is called, or behind a module variable"
             )
         else:

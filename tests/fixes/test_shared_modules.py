@@ -100,3 +100,18 @@ def test_a_fix_only_some_instances_need_is_advice(tmp_path: Path) -> None:
     assert run.changes.changed == []
     assert len(run.advice) == 3
     assert "shared by 4 instances and only 3 need this DMARC001 fix" in run.advice[0].notes[-1]
+
+
+def test_roots_that_call_one_module_share_its_text(tmp_path: Path) -> None:
+    """Two roots judged apart still share the module folder they both call: one block, not one per root."""
+    infra = tmp_path / "infra"
+    (infra / "modules" / "zone").mkdir(parents=True)
+    (infra / "modules" / "zone" / "main.tf").write_text(MODULE.replace("ZONE_NAME", '"${var.domain}."'))
+    for env in ("prod", "stage"):
+        (infra / env).mkdir()
+        call = f'module "zone" {{\n  source = "../modules/zone"\n  domain = "{env}.example"\n}}\n'
+        (infra / env / "main.tf").write_text(call)
+    run = run_fix([infra], Baseline(), OPTIONS, unsafe=True)
+    assert run.changes.changed == []
+    assert len(run.advice) == 2
+    assert "is shared by 2 instances and this DMARC001 fix differs between them" in run.advice[0].notes[-1]
