@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from emailiac.fixes.hcl_emit import hcl_string
 from emailiac.fixes.model import Edit
@@ -99,6 +101,45 @@ def _leftmost(old: str, at: int, piece: str) -> tuple[int, str]:
     return at, piece
 
 
+# Above this many elements left after the common prefix and suffix, the middle is replaced as a whole rather
+# than matched (difflib's matching is quadratic: a record with thousands of tags took minutes).
+_MATCH_LIMIT = 4000
+
+
+def _matching_blocks(a: Sequence[Any], b: Sequence[Any]) -> list[tuple[int, int, int]]:
+    """difflib's matching blocks of `a` and `b` (ending with the (len(a), len(b), 0) sentinel), matched only
+    between their common prefix and suffix."""
+    limit = min(len(a), len(b))
+    head = 0
+    while head < limit and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
+        tail += 1
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    blocks = [(0, 0, head)] if head else []
+    if mid_a and mid_b and len(mid_a) + len(mid_b) <= _MATCH_LIMIT:
+        matcher = difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=False)
+        blocks += [(i + head, j + head, n) for i, j, n in matcher.get_matching_blocks() if n]
+    if tail:
+        blocks.append((len(a) - tail, len(b) - tail, tail))
+    return [*blocks, (len(a), len(b), 0)]
+
+
+def _opcodes(a: Sequence[Any], b: Sequence[Any]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes, from `_matching_blocks`."""
+    out: list[tuple[str, int, int, int, int]] = []
+    i = j = 0
+    for ai, bj, size in _matching_blocks(a, b):
+        tag = "replace" if i < ai and j < bj else "delete" if i < ai else "insert" if j < bj else ""
+        if tag:
+            out.append((tag, i, ai, j, bj))
+        i, j = ai + size, bj + size
+        if size:
+            out.append(("equal", ai, i, bj, j))
+    return out
+
+
 def text_changes(old: str, new: str) -> list[tuple[int, int, str]]:
     """Edits (start, end, replacement) of `old` that make `new`, on word boundaries."""
     a, b = _tokens(old), _tokens(new)
@@ -106,8 +147,7 @@ def text_changes(old: str, new: str) -> list[tuple[int, int, str]]:
     for token in a:
         offsets_a.append(offsets_a[-1] + len(token))
     out: list[tuple[int, int, str]] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
         if tag == "equal":
             continue
         start, end = offsets_a[i1], offsets_a[i2]
@@ -135,8 +175,7 @@ def _align(old: str, row: list[Slot]) -> list[int | None]:
     mapping: list[int | None] = [None] * (len(old) + 1)
     mapping[0] = 0
     mapping[len(old)] = len(row)
-    matcher = difflib.SequenceMatcher(None, old, shown, autojunk=False)
-    for i, j, size in matcher.get_matching_blocks():
+    for i, j, size in _matching_blocks(old, shown):
         if size == 0:
             continue  # the closing sentinel: the ends keep their defaults unless a real match says otherwise
         for k in range(size + 1):

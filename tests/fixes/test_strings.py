@@ -85,3 +85,21 @@ def test_changes_stay_on_word_boundaries() -> None:
         (16, 16, "; rua=mailto:a@b.example")
     ]
     assert text_changes("a ~all", "a -all") == [(2, 6, "-all")]
+
+
+def test_long_records_are_edited_in_linear_time() -> None:
+    """A record with thousands of tags: the changed words are found between the common prefix and suffix
+    (difflib alone took minutes), and a middle too long to match is replaced whole."""
+    import time
+
+    tags = "; ".join(f"x{i}=y{i}" for i in range(3000))
+    old = f"v=DMARC1; p=none; {tags}"
+    started = time.perf_counter()
+    changes = text_changes(old, old.replace("p=none", "p=reject"))
+    assert changes == [(12, 16, "reject")]
+    split = '""'.join(old[i : i + 255] for i in range(0, len(old), 255))
+    text = old
+    for start, end, piece in sorted(text_changes(old, split), reverse=True):
+        text = text[:start] + piece + text[end:]
+    assert text == split
+    assert time.perf_counter() - started < 10
