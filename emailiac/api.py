@@ -43,6 +43,8 @@ __all__ = [
     "load_baseline",
     "render",
     "scan_aws",
+    "scan_dns",
+    "scan_m365",
 ]
 
 PathLike = str | os.PathLike[str]
@@ -173,6 +175,84 @@ def scan_aws(
         inventory = collect(open_session(reach), list(regions), workers=workers)
     except AwsSetupError as exc:
         raise EmailiacError(str(exc)) from None
+    return evaluate(inventory, chosen, only=only, skip=skipped)
+
+
+def scan_m365(
+    *,
+    tenant_id: str | None = None,
+    client_id: str | None = None,
+    certificate: PathLike | None = None,
+    cloud: str = "global",
+    graph_url: str | None = None,
+    timeout: float = 300.0,
+    baseline: str | Baseline = "default",
+    rules: Iterable[str] = (),
+    skip: Iterable[str] = (),
+) -> Result:
+    """Scan the live Microsoft 365 tenant through Microsoft Graph, as `emailiac scan --m365` does
+    (azure-identity's credential chain; a client secret only from AZURE_CLIENT_SECRET)."""
+    from emailiac.commands.scan_m365 import M365Options, check_m365, collect_m365
+    from emailiac.engine import evaluate
+    from emailiac.sources.deadline import Deadline
+
+    options = M365Options(
+        tenant_id=tenant_id,
+        client_id=client_id,
+        certificate=Path(certificate) if certificate is not None else None,
+        cloud=cloud,
+        graph_url=graph_url,
+    )
+    problem = check_m365(options)
+    if problem:
+        raise EmailiacError(problem)
+    from emailiac.sources.m365.errors import M365SetupError
+
+    chosen = load_baseline(baseline)
+    only, skipped = _check_rules(rules), _check_rules(skip)
+    try:
+        inventory = collect_m365(options, Deadline(timeout))
+    except M365SetupError as exc:
+        raise EmailiacError(str(exc)) from None
+    return evaluate(inventory, chosen, only=only, skip=skipped)
+
+
+def scan_dns(
+    domains: Sequence[str],
+    *,
+    nameservers: Iterable[str] = (),
+    dkim_selectors: Iterable[str] = (),
+    timeout: float = 5.0,
+    baseline: str | Baseline = "default",
+    rules: Iterable[str] = (),
+    skip: Iterable[str] = (),
+) -> Result:
+    """Judge what the world sees of `domains` (SPF, DMARC, DKIM, MTA-STS, TLS-RPT, MX TLS), as
+    `emailiac scan --dns` does; `nameservers` (HOST[:PORT]) pin the resolver, `timeout` bounds each step."""
+    import importlib.util
+
+    if importlib.util.find_spec("dns") is None:
+        raise EmailiacError("scanning DNS needs dnspython: pip install 'emailiac[dns]'")
+    from emailiac.commands.scan_dns import DnsRequest, collect_dns
+    from emailiac.engine import evaluate
+    from emailiac.model import Inventory
+    from emailiac.sources.dns.listing import domain_error
+    from emailiac.sources.dns.resolver import NameserverError, parse_nameserver
+
+    if not domains:
+        raise EmailiacError("name at least one domain to scan")
+    for domain in domains:
+        problem = domain_error(domain)
+        if problem:
+            raise EmailiacError(problem)
+    try:
+        servers = tuple(parse_nameserver(text) for text in nameservers)
+    except NameserverError as exc:
+        raise EmailiacError(str(exc)) from None
+    chosen = load_baseline(baseline)
+    only, skipped = _check_rules(rules), _check_rules(skip)
+    request = DnsRequest(tuple(domains), servers, tuple(dkim_selectors), False, timeout)
+    inventory = collect_dns(request, Inventory())
     return evaluate(inventory, chosen, only=only, skip=skipped)
 
 

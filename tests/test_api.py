@@ -29,6 +29,8 @@ PUBLIC = [
     "load_baseline",
     "render",
     "scan_aws",
+    "scan_dns",
+    "scan_m365",
 ]
 
 
