@@ -20,6 +20,7 @@ __all__ = [
     "group_label",
     "location",
     "plural",
+    "printable",
     "relative_path",
     "rule_family",
     "summarize",
@@ -27,6 +28,15 @@ __all__ = [
 ]
 
 SEVERITIES: tuple[Severity, ...] = tuple(sorted(Severity, reverse=True))  # critical first
+
+# Control characters (C0, DEL, C1) shown as \xNN: a file name or record with an ESC in it must not recolour
+# or rewrite a terminal, and one with a line break must not start a line of its own in a log.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written out as `\\xNN`."""
+    return text.translate(_CONTROLS)
 
 
 @dataclass(frozen=True)

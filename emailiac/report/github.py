@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emailiac.report.common import display_path
+from emailiac.report.common import display_path, printable
 from emailiac.report.options import ReportOptions
 from emailiac.result import Finding, InputError, Result, Severity
 
@@ -17,7 +17,8 @@ COMMAND = {
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Line breaks are the runner's own escapes; any other control character is written out.
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from emailiac.report.common import SEVERITIES, error_location, location, plural, summarize, summary_line
+from emailiac.report.common import (
+    SEVERITIES,
+    error_location,
+    location,
+    plural,
+    printable,
+    summarize,
+    summary_line,
+)
 from emailiac.report.options import ReportOptions
 from emailiac.result import Evaluation, Finding, Result
 
@@ -26,13 +34,15 @@ _ESCAPES = str.maketrans(
 
 
 def cell(text: str) -> str:
-    """Text made safe for a table cell: no markup, no HTML, no line breaks, no column breaks."""
-    return text.translate(_ESCAPES)
+    """Text made safe for a table cell: no markup, no HTML, no line breaks, no column breaks, no control
+    characters, and no @mention (a zero-width space after the @ keeps a comment from notifying anyone)."""
+    return printable(text.translate(_ESCAPES)).replace("@", "@&#8203;")
 
 
 def code(text: str) -> str:
-    """Text as inline code, when it can be (a backtick inside cannot), else as escaped text."""
-    if "`" in text or "\n" in text or "\r" in text:
+    """Text as inline code, when it can be (a backtick or control character inside cannot), else as escaped
+    text."""
+    if "`" in text or not text.isprintable():
         return cell(text)
     # Inside a table even a code span needs its pipes escaped (GitHub strips the backslash).
     return f"`{text.replace('|', chr(92) + '|')}`"

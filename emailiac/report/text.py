@@ -13,6 +13,7 @@ from emailiac.report.common import (
     error_location,
     group_label,
     location,
+    printable,
     summarize,
     summary_line,
 )
@@ -147,6 +148,8 @@ def render(result: Result, options: ReportOptions) -> str:
         lines += _section("Passed", _evaluation_rows(result.passes, options, mark_scope=False))
     style = "bold green" if summary.clean else "bold"
     lines.append(Text(summary_line(summary), style=style))
+    # Paths, addresses and messages come from the input: no control character reaches the terminal.
+    lines = [line if line.plain.isprintable() else Text(printable(line.plain), style=line.style) for line in lines]
 
     if not options.color:
         # Without colour the styles do nothing; rich's per-line rendering would cost seconds on a big tree.
