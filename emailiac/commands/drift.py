@@ -1,6 +1,6 @@
 """`emailiac drift`: what Terraform declares against what runs, with the rule verdicts of both sides.
 
-The live side is a live scan (`--aws`, `--m365`; `--dns` when that collector is present) or one or
+The live side is a live scan (`--aws`, `--m365`, `--dns`) or one or
 more saved inventories (`--live inventory.json`, from `scan --save-inventory`), so drift runs offline
 too. A state file (`terraform show -json` of the state) pairs objects by their IDs; without one they pair
 by natural keys.
@@ -10,6 +10,7 @@ Exit codes: 0 nothing drifted; 1 something is changed, unmanaged or missing; 2 a
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from emailiac.commands.scan_aws import AwsOptions, Profile, Region
+from emailiac.commands.scan_dns import DkimSelectorOption, DnsTimeoutOption, NameserverOption
 from emailiac.commands.scan_m365 import (
     Certificate,
     ClientId,
@@ -28,6 +30,7 @@ from emailiac.commands.scan_m365 import (
 
 if TYPE_CHECKING:
     from emailiac.drift.state import StateIds
+    from emailiac.lint import LintOptions
     from emailiac.model import Inventory
 
 __all__ = ["drift"]
@@ -100,6 +103,32 @@ def _scan(aws: AwsOptions | None, m365: M365Options | None, timeout: float) -> I
     return inventory
 
 
+def _scan_dns(
+    paths: list[Path],
+    options: LintOptions,
+    found: Inventory,
+    nameserver: list[str],
+    selectors: list[str],
+    timeout: float,
+) -> Inventory:
+    """Look up in DNS the zones and mail domains the Terraform declares (and those the other live sources
+    found), through the collector `scan --dns` uses."""
+    from emailiac.cli import _fail
+    from emailiac.commands.scan_dns import collect_dns, dns_request
+    from emailiac.lint import collect
+    from emailiac.model import DnsZone
+    from emailiac.sources.dns.listing import domains_of
+
+    declared = collect(paths, options).inventory
+    names = set(domains_of(declared)) | set(domains_of(found))
+    names |= {z.name for z in declared.of(DnsZone) if isinstance(z.name, str) and not z.private}
+    if not names:
+        _fail("--dns: the configuration declares no DNS zone or mail domain to look up")
+    request = dns_request([], sorted(names), None, nameserver, selectors, False, timeout)
+    assert request is not None  # domains were named
+    return collect_dns(request, found)
+
+
 def _write(text: str, target: Path | None) -> None:
     from emailiac.atomic import write_atomic
     from emailiac.cli import _fail
@@ -129,6 +158,9 @@ def drift(
     certificate: Certificate = None,
     cloud: CloudName = "global",
     graph_url: GraphUrl = None,
+    nameserver: NameserverOption = [],  # noqa: B006
+    dkim_selector: DkimSelectorOption = [],  # noqa: B006
+    dns_timeout: DnsTimeoutOption = 5.0,
     timeout: Annotated[
         float, typer.Option(min=1, metavar="SECONDS", help="Deadline for the live scans together.")
     ] = 300.0,
@@ -172,10 +204,8 @@ def drift(
             _fail(f"unknown format {name!r} for drift (choose from {', '.join(DRIFT_REPORTERS)})")
     if len(output) > len(formats):
         _fail("more --output files than --format options")
-    if dns:
-        _fail("--dns: no live DNS collector in this version; scan and pass --live FILE")
-    if not (live or aws or m365):
-        _fail("name the live side: --live inventory.json (from scan --save-inventory), --aws or --m365")
+    if not (live or aws or m365 or dns):
+        _fail("name the live side: --live inventory.json (from scan --save-inventory), --aws, --m365 or --dns")
     cfg = _load_config(config, paths)
     chosen = _load_baseline(baseline or cfg.baseline)
     inventory = _read_live(live)
@@ -187,11 +217,6 @@ def drift(
                 timeout,
             )
         )
-    if save_inventory is not None:
-        from emailiac.inventory_io import dump_inventory
-
-        _write(dump_inventory(inventory), save_inventory)
-    ids = _read_state(state) if state is not None else None
     options = LintOptions(
         var_files=tuple([*map(Path, cfg.var_files), *var_file]),
         cli_vars=_parse_vars(var),
@@ -199,6 +224,15 @@ def drift(
         skip=tuple(cfg.skip),
         jobs=1,
     )
+    if dns:
+        if importlib.util.find_spec("dns") is None:
+            _fail("looking names up in DNS needs dnspython: pip install 'emailiac[dns]'")
+        inventory.extend(_scan_dns(paths, options, inventory, nameserver, dkim_selector, dns_timeout))
+    if save_inventory is not None:
+        from emailiac.inventory_io import dump_inventory
+
+        _write(dump_inventory(inventory), save_inventory)
+    ids = _read_state(state) if state is not None else None
     from emailiac.drift.run import drift as run_drift
 
     report = run_drift(paths, inventory, chosen, options, state=ids, state_file=str(state) if state else None)
