@@ -120,7 +120,7 @@ def test_no_drift_exits_0(tmp_path: Path) -> None:
             "live.json: no values.root_module",
         ),
         (["fixtures/drift/terraform", "--live", "fixtures/drift/live.json", "-f", "sarif"], "unknown format 'sarif'"),
-        (["fixtures/drift/terraform", "--dns"], "--dns: no live DNS collector"),
+        (["fixtures/drift/terraform", "--dns", "--nameserver", "nope"], "--nameserver 'nope': give the server's IP"),
     ],
 )
 def test_user_errors_are_one_line_and_exit_2(args: list[str], message: str) -> None:
