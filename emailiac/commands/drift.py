@@ -29,8 +29,8 @@ from emailiac.commands.scan_m365 import (
 )
 
 if TYPE_CHECKING:
+    from emailiac.drift.compare import Side
     from emailiac.drift.state import StateIds
-    from emailiac.lint import LintOptions
     from emailiac.model import Inventory
 
 __all__ = ["drift"]
@@ -104,22 +104,15 @@ def _scan(aws: AwsOptions | None, m365: M365Options | None, timeout: float) -> I
 
 
 def _scan_dns(
-    paths: list[Path],
-    options: LintOptions,
-    found: Inventory,
-    nameserver: list[str],
-    selectors: list[str],
-    timeout: float,
+    declared: Inventory, found: Inventory, nameserver: list[str], selectors: list[str], timeout: float
 ) -> Inventory:
     """Look up in DNS the zones and mail domains the Terraform declares (and those the other live sources
     found), through the collector `scan --dns` uses."""
     from emailiac.cli import _fail
     from emailiac.commands.scan_dns import collect_dns, dns_request
-    from emailiac.lint import collect
     from emailiac.model import DnsZone
     from emailiac.sources.dns.listing import domains_of
 
-    declared = collect(paths, options).inventory
     names = set(domains_of(declared)) | set(domains_of(found))
     names |= {z.name for z in declared.of(DnsZone) if isinstance(z.name, str) and not z.private}
     if not names:
@@ -224,10 +217,15 @@ def drift(
         skip=tuple(cfg.skip),
         jobs=1,
     )
+    declared: Side | None = None
     if dns:
         if importlib.util.find_spec("dns") is None:
             _fail("looking names up in DNS needs dnspython: pip install 'emailiac[dns]'")
-        inventory.extend(_scan_dns(paths, options, inventory, nameserver, dkim_selector, dns_timeout))
+        from emailiac.drift.run import declared_side
+
+        # The declared side names what to look up, and is the one drift compares: loaded once.
+        declared = declared_side(paths, chosen, options)
+        inventory.extend(_scan_dns(declared.inventory, inventory, nameserver, dkim_selector, dns_timeout))
     if save_inventory is not None:
         from emailiac.inventory_io import dump_inventory
 
@@ -235,7 +233,15 @@ def drift(
     ids = _read_state(state) if state is not None else None
     from emailiac.drift.run import drift as run_drift
 
-    report = run_drift(paths, inventory, chosen, options, state=ids, state_file=str(state) if state else None)
+    report = run_drift(
+        paths,
+        inventory,
+        chosen,
+        options,
+        state=ids,
+        state_file=str(state) if state else None,
+        declared=declared,
+    )
     for warning in (*report.declared.warnings, *report.live.warnings):
         typer.echo(f"warning: {warning}", err=True)
     for error in (*report.declared.errors, *report.live.errors):

@@ -52,8 +52,11 @@ def drift(
     *,
     state: StateIds | None = None,
     state_file: str | None = None,
+    declared: Side | None = None,
 ) -> DriftReport:
-    declared = declared_side(paths, baseline, options)
+    """`declared` is `declared_side(paths, ...)` when the caller already has it (drift --dns reads its names)."""
+    if declared is None:
+        declared = declared_side(paths, baseline, options)
     return compare(
         declared,
         live_side(live, baseline, options),
