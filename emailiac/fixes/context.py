@@ -44,6 +44,10 @@ class FixContext:
     findings: list[Finding] = field(default_factory=list)  # every active finding of the run
     secrets: set[str] = field(default_factory=set)  # values of sensitive variables: never written by a fix
     instances: Mapping[str, set[str]] = field(default_factory=dict)  # module folder -> instances (shared.py)
+    root_dir: str | None = None  # the root module whose findings are planned: new root blocks go there
+    # Module folder -> what `is_shared` answered: a plan made with an estimate of `instances` is checked
+    # against the run's real instances (rootjudge.py) and made again if an answer was wrong.
+    shared_answers: dict[str, bool] = field(default_factory=dict)
     _by_address: dict[str, TfResource] = field(default_factory=dict)
     _taken: dict[str, set[str]] = field(default_factory=dict)
     _module_index: dict[tuple[str, str], list[TfResource]] | None = None
@@ -68,6 +72,11 @@ class FixContext:
         return self.tree.resource_block(res)
 
     def root(self) -> ModuleDir | None:
+        """The root module of the findings being planned (the first root when none is named)."""
+        if self.root_dir is not None:
+            mine = self.tree.root_module(self.root_dir)
+            if mine is not None:
+                return mine
         return self.tree.first_root()
 
     def fixes_file(self, module: ModuleDir) -> str:
@@ -110,7 +119,10 @@ class FixContext:
     def is_shared(self, module: ModuleDir) -> bool:
         """Whether several module instances (of any root of the run) are written in `module`'s folder: its
         text serves them all."""
-        return not module.is_root and len(self.instances.get(module.dir, ())) > 1
+        if module.is_root:
+            return False
+        shared = self.shared_answers[module.dir] = len(self.instances.get(module.dir, ())) > 1
+        return shared
 
     def findings_of(self, rule_id: str, subject: str) -> list[Finding]:
         """The active findings of `rule_id` about `subject` (indexed once: planners ask once per finding)."""

@@ -96,6 +96,7 @@ def plan_fixes(
             findings=[f for f in findings if f.suppressed_by is None],
             secrets=secrets,
             instances=instances,
+            root_dir=name or None,
         )
         for fix in plan(ctx, findings):
             planned.append(fix)

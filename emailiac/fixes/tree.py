@@ -164,6 +164,10 @@ class SourceTree:
     def first_root(self) -> ModuleDir | None:
         return next((m for m in self.modules if m.is_root), None)
 
+    def root_module(self, directory: str) -> ModuleDir | None:
+        key = norm(directory)
+        return next((m for m in self.modules if m.is_root and m.dir == key), None)
+
     # -- resources, variables, locals
 
     def resource_block(self, res: TfResource) -> Block | None:
