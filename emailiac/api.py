@@ -120,7 +120,7 @@ def lint(
 
     `rules` runs only those rules; `variables` are `--var` values; `env` replaces `os.environ` for `TF_VAR_*`;
     `with_fixes` attaches each finding's fix (as the JSON and SARIF reports carry it)."""
-    from emailiac.lint import collect, judge
+    from emailiac.lintrun import run_lint
 
     options = _lint_options(
         rules=rules,
@@ -136,14 +136,9 @@ def lint(
     targets = [Path(p) for p in paths]
     if not targets:
         raise EmailiacError("name at least one path to lint")
-    collected = collect(targets, options)
-    if collected.nothing:
+    collected, result = run_lint(targets, chosen, options, fixes=with_fixes)
+    if result is None:
         raise EmailiacError(str(collected.errors[0]) if collected.errors else "nothing to lint")
-    result = judge(collected, chosen, options)
-    if with_fixes:
-        from emailiac.fixes.run import attach_fixes
-
-        attach_fixes(result, targets, chosen, options, collected)
     return result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from emailiac.config import Config
     from emailiac.result import Result, Severity
     from emailiac.rules.base import Rule
+    from emailiac.runcache import CachedRun
 
 __all__ = ["app", "main"]
 
@@ -96,12 +98,16 @@ def _parse_vars(values: list[str]) -> dict[str, str]:
     return out
 
 
-def emit_reports(result: Result, formats: list[str], outputs: list[Path], *, no_color: bool, verbose: bool) -> bool:
-    """Render each requested format; the i-th --output goes with the i-th --format, the rest to stdout.
+def emit_reports(
+    result: Result | CachedRun, formats: list[str], outputs: list[Path], *, no_color: bool, verbose: bool
+) -> bool:
+    """Render each requested format; the i-th --output goes with the i-th --format, the rest to stdout. A
+    cached run's reports come from the cache when they were rendered before with the same options.
 
     Returns whether a text report (which lists input errors itself) went to the terminal."""
     from emailiac.atomic import write_atomic
-    from emailiac.report import REPORTERS, ReportOptions, rules_by_id
+    from emailiac.report import REPORTERS
+    from emailiac.result import Result
 
     formats = formats or ["text"]
     text_on_stdout = False
@@ -110,25 +116,14 @@ def emit_reports(result: Result, formats: list[str], outputs: list[Path], *, no_
             _fail(f"unknown format {fmt!r} (choose from {', '.join(sorted(REPORTERS))})")
     if len(outputs) > len(formats):
         _fail("more --output files than --format options")
-    rules: tuple[Rule, ...] = ()
-    if {"sarif", "junit", "markdown"} & set(formats):
-        # Only these show rule metadata; importing every rule is a large part of a cached run's start-up.
-        from emailiac.rules import ALL_RULES
-
-        rules = ALL_RULES
     for i, fmt in enumerate(formats):
         target = outputs[i] if i < len(outputs) else None
-        options = ReportOptions(
-            tool_version=__version__,
-            color=target is None and fmt == "text" and _use_color(no_color),
-            show_passes=verbose,
-            show_not_assessed=verbose,
-            show_out_of_scope=verbose,
-            base_dir=Path.cwd(),
-            home_dir=Path.home(),
-            rules=rules_by_id(rules),
-        )
-        text = REPORTERS[fmt](result, options)
+        color = target is None and fmt == "text" and _use_color(no_color)
+        how = (fmt, color, verbose, __version__, str(Path.cwd()), str(Path.home()))
+        if isinstance(result, Result):
+            text = _render(result, *how)
+        else:
+            text = result.report(repr(how), functools.partial(_render_as, how))
         if target is None:
             text_on_stdout = text_on_stdout or fmt == "text"
             sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
@@ -138,6 +133,32 @@ def emit_reports(result: Result, formats: list[str], outputs: list[Path], *, no_
             except OSError as exc:
                 _fail(f"{target}: cannot write report: {exc.strerror}")
     return text_on_stdout
+
+
+def _render_as(how: tuple[str, bool, bool, str, str, str], result: Result) -> str:
+    return _render(result, *how)
+
+
+def _render(result: Result, fmt: str, color: bool, verbose: bool, version: str, cwd: str, home: str) -> str:
+    from emailiac.report import REPORTERS, ReportOptions, rules_by_id
+
+    rules: tuple[Rule, ...] = ()
+    if fmt in ("sarif", "junit", "markdown"):
+        # Only these show rule metadata; importing every rule is a large part of a cached run's start-up.
+        from emailiac.rules import ALL_RULES
+
+        rules = ALL_RULES
+    options = ReportOptions(
+        tool_version=version,
+        color=color,
+        show_passes=verbose,
+        show_not_assessed=verbose,
+        show_out_of_scope=verbose,
+        base_dir=Path(cwd),
+        home_dir=Path(home),
+        rules=rules_by_id(rules),
+    )
+    return REPORTERS[fmt](result, options)
 
 
 def _severity(text: str) -> Severity:
@@ -209,8 +230,7 @@ def lint(
     ] = None,
 ) -> None:
     """Lint Terraform (or a plan / saved inventory) against a baseline."""
-    from emailiac.lint import LintOptions, collect, judge
-    from emailiac.result import InputError
+    from emailiac.lint import LintOptions
 
     cfg = _load_config(config, paths)
     named = [*select, *skip, *cfg.select, *cfg.skip]
@@ -240,36 +260,30 @@ def lint(
         run_key = result_cache.key(paths, chosen, options, os.environ)
         if with_fixes:
             run_key += "-fixes"  # a result with each finding's fix planned is a different entry
-    result = result_cache.get(run_key) if result_cache and run_key else None
-    if result is None:
+    cached = result_cache.get(run_key) if result_cache and run_key else None
+    result: Result | CachedRun
+    if cached is None:
+        from emailiac.lintrun import run_lint
         from emailiac.progress import phases
 
-        if with_fixes:
-            from emailiac.sources.terraform.parallel import keep_parsed
-
-            keep_parsed()  # fix planning reads the files lint parses
-
-        with phases(3 if with_fixes else 2) as progress:
-            progress.phase("reading Terraform")
-            collected = collect(paths, options)
-            if collected.nothing:
+        with phases(1) as progress:
+            progress.phase("reading Terraform, judging" + (" and planning fixes" if with_fixes else ""))
+            collected, judged = run_lint(paths, chosen, options, fixes=with_fixes)
+            if judged is None:
                 progress.stop()
-                for error in collected.errors or [InputError("nothing to lint")]:
+                for error in collected.errors:
                     typer.echo(f"emailiac: error: {error}", err=True)
                 raise typer.Exit(2)
-            progress.phase("judging")
-            result = judge(collected, chosen, options)
-            if with_fixes:
-                from emailiac.fixes.run import attach_fixes
-
-                progress.phase("planning fixes")
-                attach_fixes(result, paths, chosen, options, collected)
+        result = judged
         if result_cache and run_key and not collected.secrets:
-            result_cache.put(run_key, result, collected.reads)
+            result = result_cache.put(run_key, judged, collected.reads)
+    else:
+        result = cached
     if baseline_report is not None:
         from emailiac.commands.diff import only_new_findings
+        from emailiac.runcache import CachedRun
 
-        result = only_new_findings(result, baseline_report)
+        result = only_new_findings(result.result() if isinstance(result, CachedRun) else result, baseline_report)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if not emit_reports(result, fmt, output, no_color=no_color, verbose=verbose):

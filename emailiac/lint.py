@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from emailiac.sources.terraform.loader import TerraformLoad
     from emailiac.sources.terraform.resource import TfResource
 
-__all__ = ["Collected", "LintOptions", "collect", "judge", "lint"]
+__all__ = ["Collected", "LintOptions", "collect", "finish", "judge", "lint", "matters"]
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,12 @@ class Collected:
     parts: list[tuple[str, Inventory]] = field(default_factory=list)
     resources_of: dict[str, list[TfResource]] = field(default_factory=dict)  # part name -> its resources
     reads: dict[str, str] = field(default_factory=dict)  # what evaluation read, for the result cache
+    roots: list[str] = field(default_factory=list)  # root modules judged each in a worker (lintrun.py)
 
     @property
     def nothing(self) -> bool:
         """No root module, plan or inventory was found to lint: an error, never "no findings"."""
-        return not self.parts
+        return not self.parts and not self.roots
 
 
 def _is_json_doc(path: Path) -> bool:
@@ -62,7 +63,7 @@ def _is_json_doc(path: Path) -> bool:
 _INSTANCE_KEYS = re.compile(r"\[[^\]]*\]")
 
 
-def _matters(note: Note) -> bool:
+def matters(note: Note) -> bool:
     """A note about a resource no adapter reads (a Kubernetes secret's unknown for_each) is left out: it
     cannot change a verdict, and a long list of them would hide the warnings that can."""
     from emailiac.sources.terraform.adapters import is_read
@@ -152,7 +153,7 @@ def collect(paths: Sequence[Path], options: LintOptions) -> Collected:
         collected.errors.extend(load.errors)
         collected.suppressions.extend(load.suppressions)
         collected.warnings.extend(load.warnings)
-        collected.inventory.notes.extend(n for n in load.notes if _matters(n))
+        collected.inventory.notes.extend(n for n in load.notes if matters(n))
         collected.secrets |= load.secrets
         collected.reads.update(load.reads)
     for name, members in _by_root(loads):
@@ -200,22 +201,24 @@ def _merge_results(results: list[Result], roots: list[str]) -> Result:
 
 def judge(collected: Collected, baseline: Baseline, options: LintOptions) -> Result:
     """Run the rules over what `collect` gathered: each root on its own."""
-    from emailiac.engine import evaluate, note_warnings
-    from emailiac.redact import redact_result
+    from emailiac.engine import evaluate
 
     parts = collected.parts or [("", collected.inventory)]
     results = [
-        evaluate(
-            part,
-            baseline,
-            only=options.only,
-            skip=options.skip,
-            suppressions=collected.suppressions,
-            errors=collected.errors,
-        )
+        evaluate(part, baseline, only=options.only, skip=options.skip, suppressions=collected.suppressions)
         for _, part in parts
     ]
-    result = results[0] if len(results) == 1 else _merge_results(results, [name for name, _ in parts])
+    return finish(results, [name for name, _ in parts], collected)
+
+
+def finish(results: list[Result], names: list[str], collected: Collected) -> Result:
+    """One result from the results of each root (or input file): warnings once each, only the subjects of the
+    files named one by one, sensitive values masked."""
+    from emailiac.engine import note_warnings
+    from emailiac.redact import redact_result
+
+    result = results[0] if len(results) == 1 else _merge_results(results, names)
+    result.errors = sorted(collected.errors, key=lambda e: (e.file or "", e.line or 0, e.message))
     # Warnings once each: what the parser and the loader noted, then what the rules' run added.
     result.warnings = list(
         dict.fromkeys([*collected.warnings, *note_warnings(collected.inventory.notes), *result.warnings])

@@ -17,6 +17,7 @@ __all__ = [
     "Severity",
     "Status",
     "Suppression",
+    "exit_code_for",
 ]
 
 
@@ -139,8 +140,24 @@ class Result:
             counts[f.severity.label] += 1
         return counts
 
+    @property
+    def incomplete(self) -> bool:
+        """Something in scope could not be assessed."""
+        return any(not e.out_of_scope for e in self.not_assessed)
+
+    @property
+    def worst(self) -> Severity | None:
+        """The highest severity among active findings."""
+        return max((f.severity for f in self.active_findings), default=None)
+
     def exit_code(self, fail_on: Severity, allow_partial: bool = False) -> int:
-        incomplete = any(not e.out_of_scope for e in self.not_assessed)
-        if self.errors or (incomplete and not allow_partial):
-            return 2
-        return 1 if any(f.severity >= fail_on for f in self.active_findings) else 0
+        return exit_code_for(bool(self.errors), self.incomplete, self.worst, fail_on, allow_partial)
+
+
+def exit_code_for(
+    errors: bool, incomplete: bool, worst: Severity | None, fail_on: Severity, allow_partial: bool = False
+) -> int:
+    """2 for input errors or (unless allowed) anything left unassessed, 1 for a finding at `fail_on` or above."""
+    if errors or (incomplete and not allow_partial):
+        return 2
+    return 1 if worst is not None and worst >= fail_on else 0

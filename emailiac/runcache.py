@@ -10,30 +10,36 @@ again; the parse and root caches still make that fast. A run that saw sensitive 
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import itertools
 import os
+import pickle
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from emailiac.result import InputError, Result, Severity, exit_code_for
 from emailiac.sources.terraform.cachestore import EntryStore, default_cache_dir
 
 if TYPE_CHECKING:
     from emailiac.baseline import Baseline
     from emailiac.lint import LintOptions
-    from emailiac.result import Result
 
-__all__ = ["ResultCache"]
+__all__ = ["CachedRun", "ResultCache", "code_digest"]
 
-_MAGIC = b"emailiac-result-cache-2\n"
+_MAGIC = b"emailiac-result-cache-3\n"
 _SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 _SKIP_DIRS = {".terraform", ".git", "node_modules", ".terragrunt-cache"}
 _LOCAL_SOURCE = re.compile(rb'\bsource\s*=\s*"(\.\.?/[^"]*)"')
 
 
-def _code_digest() -> str:
+@functools.cache
+def code_digest() -> str:
+    """emailiac's own code: a change to any module makes every cached result and judged root stale."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
@@ -105,8 +111,9 @@ class ResultCache:
 
     def key(self, paths: list[Path], baseline: Baseline, options: LintOptions, env: Mapping[str, str]) -> str:
         h = _Hasher()
-        h.add("code", _code_digest().encode())
+        h.add("code", code_digest().encode())
         h.add("baseline", repr(baseline).encode())
+        h.add("today", dt.date.today().isoformat().encode())  # suppressions expire
         h.add("rules", repr((sorted(options.only), sorted(options.skip), sorted(options.exclude))).encode())
         h.add("vars", repr(sorted(options.cli_vars.items())).encode())
         h.add("env", repr(sorted((k, v) for k, v in env.items() if k.startswith("TF_VAR_"))).encode())
@@ -124,18 +131,66 @@ class ResultCache:
                 h.add("missing", str(path).encode())
         return h.digest.hexdigest()
 
-    def get(self, key: str) -> Result | None:
-        from emailiac.result import Result
+    def get(self, key: str) -> CachedRun | None:
         from emailiac.sources.terraform.readlog import reads_unchanged
 
         entry = self._store.read(key)
         if not isinstance(entry, tuple) or len(entry) != 2:
             return None
-        reads, value = entry
-        if not isinstance(value, Result) or not isinstance(reads, dict) or not reads_unchanged(reads):
+        reads, run = entry
+        if not isinstance(run, CachedRun) or not isinstance(reads, dict) or not reads_unchanged(reads):
             return None
-        return value
+        run.store = self._store
+        return run
 
-    def put(self, key: str, result: Result, reads: Mapping[str, str] | None = None) -> None:
-        """Store `result` with what the run read (see readlog.py)."""
-        self._store.write(key, (dict(reads or {}), result))
+    def put(self, key: str, result: Result, reads: Mapping[str, str] | None = None) -> CachedRun:
+        """Store `result` with what the run read (see readlog.py); the entry, to render reports through."""
+        run = CachedRun.of(result)
+        self._store.write(key, (dict(reads or {}), run))
+        run.store = self._store
+        return run
+
+
+@dataclass
+class CachedRun:
+    """A cached result as a re-run uses it: the exit code and warnings at once; the result itself (large) only
+    when a report is not cached already. Reports are cached by the result's digest and how they are shown."""
+
+    digest: str
+    warnings: list[str]
+    errors: list[InputError]
+    incomplete: bool
+    worst: Severity | None
+    blob: bytes  # the pickled Result
+    store: EntryStore | None = field(default=None, compare=False)
+    _result: Result | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, result: Result) -> CachedRun:
+        blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        digest = hashlib.sha256(blob).hexdigest()
+        run = cls(digest, list(result.warnings), list(result.errors), result.incomplete, result.worst, blob)
+        run._result = result
+        return run
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "store": None, "_result": None}
+
+    def result(self) -> Result:
+        if self._result is None:
+            self._result = pickle.loads(self.blob)
+        return self._result
+
+    def exit_code(self, fail_on: Severity, allow_partial: bool = False) -> int:
+        return exit_code_for(bool(self.errors), self.incomplete, self.worst, fail_on, allow_partial)
+
+    def report(self, how: str, render: Callable[[Result], str]) -> str:
+        """The report `how` names (format and display options), from the cache or rendered now and kept."""
+        key = hashlib.sha256(f"{self.digest}\0{how}".encode()).hexdigest()
+        text = self.store.read(key) if self.store is not None else None
+        if isinstance(text, str):
+            return text
+        text = render(self.result())
+        if self.store is not None:
+            self.store.write(key, text)
+        return text

@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from emailiac.sources.terraform.ast import Attribute, Block, Expr, HclFile, Lit, Template
-from emailiac.sources.terraform.files import read_text
+from emailiac.sources.terraform.files import ParsedFile, read_text
 from emailiac.sources.terraform.loader import discover_roots
 from emailiac.sources.terraform.parallel import parse_many_for
 from emailiac.sources.terraform.resource import TfResource
@@ -64,6 +64,8 @@ class SourceTree:
     # Where new root-module blocks go when no Terraform root is among the paths (a saved live inventory).
     default_root: Path | None = None
     use_cache: bool = True  # the parse cache (files lint has just parsed in this process are reused anyway)
+    # Files the caller has parsed already (a root judged in a worker): taken from it, never parsed again.
+    parsed_by: Callable[[Path], ParsedFile | None] | None = None
     _texts: dict[str, str | None] = field(default_factory=dict)
     _parsed: dict[str, HclFile | None] = field(default_factory=dict)
     modules: list[ModuleDir] = field(default_factory=list)
@@ -112,7 +114,10 @@ class SourceTree:
             parsed = None
             if self.read(key) is not None and not key.endswith(".json"):
                 # Files lint has just parsed are taken from its parse, not parsed again.
-                parsed = parse_many_for(1, use_cache=self.use_cache, reuse_parsed=True)([Path(key)])[0].hcl
+                known = self.parsed_by(Path(key)) if self.parsed_by is not None else None
+                if known is None:
+                    known = parse_many_for(1, use_cache=self.use_cache, reuse_parsed=True)([Path(key)])[0]
+                parsed = known.hcl
             self._parsed[key] = parsed
         return self._parsed[key]
 

@@ -30,7 +30,17 @@ from emailiac.sources.terraform.rootcache import RootCache
 from emailiac.sources.terraform.roots import discover_roots, is_tf_name, kind_of, listing_errors, tf_files
 from emailiac.sources.terraform.variables import bind_variables, collect_root_values
 
-__all__ = ["Loader", "TerraformLoad", "discover_roots", "load_terraform"]
+__all__ = [
+    "Loader",
+    "TerraformLoad",
+    "discover_roots",
+    "find_roots",
+    "linted_tree",
+    "load_root",
+    "load_terraform",
+    "merge_load",
+    "remote_warnings",
+]
 
 _MAX_MODULE_DEPTH = 16
 _MAX_MODULE_INSTANCES = 5000
@@ -71,6 +81,16 @@ class ParseStore:
         for p, parsed in zip(todo, self.parse_many(todo), strict=True):
             self._parsed[p.resolve()] = parsed
         return [self._parsed[p.resolve()] for p in paths]
+
+    def known(self, path: Path) -> ParsedFile | None:
+        """The file if it was parsed for this store already (else None: nothing is parsed here)."""
+        return self._parsed.get(path.resolve())
+
+    def forget(self, directory: Path) -> None:
+        """Drop the files of one folder (a root judged and done with; its modules stay for the next root)."""
+        folder = directory.resolve()
+        for path in [p for p in self._parsed if p.parent == folder]:
+            del self._parsed[path]
 
 
 class Loader:
@@ -214,7 +234,7 @@ def _body_secrets(body: Body, into: set[str]) -> None:
             _body_secrets(block, into)
 
 
-def _merge(into: TerraformLoad, part: TerraformLoad) -> None:
+def merge_load(into: TerraformLoad, part: TerraformLoad) -> None:
     """Add one root's load; files shared by several roots (modules) are reported once."""
     into.resources.extend(part.resources)
     into.notes.extend(part.notes)
@@ -249,6 +269,36 @@ def _load_root_job(
     return part, loader.dirs
 
 
+def find_roots(paths: Sequence[Path], exclude: Sequence[str], errors: list[InputError]) -> list[Path]:
+    """The root modules named by `paths` (folders, or .tf files whose folder is the module), each once; why a
+    path holds none goes to `errors`."""
+    roots: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = [path] if tf_files(path) else discover_roots(path, exclude, errors)
+            if not found and not listing_errors(path):
+                errors.append(
+                    InputError(
+                        "no Terraform files (.tf, .tf.json) in this folder or below it: nothing to lint", str(path)
+                    )
+                )
+            roots.extend(found)
+        elif path.is_file() and is_tf_name(path.name):
+            roots.append(path.parent)
+        elif path.is_file():
+            errors.append(
+                InputError("not a Terraform file (.tf, .tf.json), plan JSON or emailiac inventory", str(path))
+            )
+        else:
+            errors.append(InputError(kind_of(path), str(path)))
+    return list({r.resolve(): r for r in roots}.values())
+
+
+def linted_tree(paths: Sequence[Path]) -> tuple[Path, ...]:
+    """The folders file functions may read in: those given (a file's own folder), symbolic links resolved."""
+    return tuple(Path(os.path.realpath(p if p.is_dir() else p.parent)) for p in paths if p.exists())
+
+
 def load_terraform(
     paths: Sequence[Path],
     *,
@@ -266,28 +316,9 @@ def load_terraform(
     taken from the root cache instead of being parsed and evaluated again. With `jobs` > 1 and several roots
     to load, whole roots are loaded in worker processes; a single root has its files parsed by `parse_many`."""
     result = TerraformLoad()
-    roots: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = [path] if tf_files(path) else discover_roots(path, exclude, result.errors)
-            if not found and not listing_errors(path):
-                result.errors.append(
-                    InputError(
-                        "no Terraform files (.tf, .tf.json) in this folder or below it: nothing to lint", str(path)
-                    )
-                )
-            roots.extend(found)
-        elif path.is_file() and is_tf_name(path.name):
-            roots.append(path.parent)
-        elif path.is_file():
-            result.errors.append(
-                InputError("not a Terraform file (.tf, .tf.json), plan JSON or emailiac inventory", str(path))
-            )
-        else:
-            result.errors.append(InputError(kind_of(path), str(path)))
+    roots = find_roots(paths, exclude, result.errors)
     env = env if env is not None else os.environ
-    tree = tuple(Path(os.path.realpath(p if p.is_dir() else p.parent)) for p in paths if p.exists())
-    roots = list({r.resolve(): r for r in roots}.values())
+    tree = linted_tree(paths)
     result.roots = [str(r) for r in roots]
     root_cache = RootCache() if cache else None
     parts: list[TerraformLoad | None] = []
@@ -319,12 +350,12 @@ def load_terraform(
     # Merged in root order, so a run served partly from the cache lists resources as a fresh run does.
     for done in parts:
         assert done is not None
-        _merge(result, done)
-    result.warnings.extend(_remote_warnings(result.remote))
+        merge_load(result, done)
+    result.warnings.extend(remote_warnings(result.remote))
     return result
 
 
-def _remote_warnings(remote: Sequence[tuple[str, str, str, int]]) -> list[str]:
+def remote_warnings(remote: Sequence[tuple[str, str, str, int]]) -> list[str]:
     """One line per remote module source not followed, however many calls name it."""
     calls: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for src, why, file, line in remote:

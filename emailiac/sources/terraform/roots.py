@@ -12,7 +12,7 @@ from pathlib import Path
 
 from emailiac.result import InputError
 
-__all__ = ["discover_roots", "is_tf_name", "kind_of", "listing_errors", "tf_files"]
+__all__ = ["discover_roots", "is_tf_name", "kind_of", "listing_errors", "module_callers", "tf_files"]
 
 _LOCAL_SOURCE = re.compile(r'\bsource\s*=\s*"(\.\.?/[^"]*)"')
 _SKIP_DIRS = {".terraform", ".git", "node_modules", ".terragrunt-cache"}
@@ -95,3 +95,34 @@ def discover_roots(directory: Path, exclude: Sequence[str] = (), errors: list[In
             for match in _LOCAL_SOURCE.finditer(text):
                 called.add((root / match.group(1)).resolve())
     return [r for r in found if r.resolve() not in called]
+
+
+def module_callers(roots: Sequence[Path]) -> dict[str, frozenset[str]]:
+    """Local module folder -> the roots that call it, directly or through other modules, by literal
+    `source = "./..."`: read from the text, before anything is evaluated (an estimate the caller checks)."""
+    calls: dict[str, list[str]] = {}
+
+    def called_by(folder: str) -> list[str]:
+        if folder not in calls:
+            found: list[str] = []
+            for path in tf_files(Path(folder)):
+                try:
+                    text = path.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    continue
+                found += [os.path.normpath(os.path.join(folder, m.group(1))) for m in _LOCAL_SOURCE.finditer(text)]
+            calls[folder] = found
+        return calls[folder]
+
+    out: dict[str, set[str]] = {}
+    for root in roots:
+        seen: set[str] = set()
+        todo = list(called_by(os.path.normpath(root)))
+        while todo:
+            folder = todo.pop()
+            if folder in seen or not os.path.isdir(folder):
+                continue
+            seen.add(folder)
+            out.setdefault(folder, set()).add(str(root))
+            todo.extend(called_by(folder))
+    return {folder: frozenset(names) for folder, names in out.items()}
