@@ -44,3 +44,18 @@ def test_cold_warm_and_jobs_give_the_same_reports(tmp_path: Path) -> None:
         assert one[fmt] == cold[fmt], f"{fmt}: --jobs 1 differs"
         assert two[fmt] == cold[fmt], f"{fmt}: --jobs 2 differs"
         assert uncached[fmt] == cold[fmt], f"{fmt}: --no-cache differs"
+
+
+def test_a_run_after_one_file_changed_matches_an_uncached_run(tmp_path: Path) -> None:
+    """Roots whose files are unchanged come from the judged-root cache, the changed one is judged again."""
+    corpus = tmp_path / "corpus"
+    for case in CASES:
+        shutil.copytree(ROOT / "fixtures" / "terraform" / case, corpus / case)
+    cold = _lint(corpus, tmp_path / "cold", tmp_path / "cache", "--jobs", "2")
+    changed = corpus / "spf_multiple" / "main.tf"
+    changed.write_text(changed.read_text().replace("include:amazonses.com -all", "include:amazonses.com ?all", 1))
+    partial = _lint(corpus, tmp_path / "partial", tmp_path / "cache", "--jobs", "2")
+    uncached = _lint(corpus, tmp_path / "uncached", tmp_path / "cache3", "--no-cache", "--jobs", "1")
+    assert partial["json"] != cold["json"], "the change shows in the report"
+    for fmt in FORMATS:
+        assert partial[fmt] == uncached[fmt], f"{fmt}: a run after one file changed differs"
