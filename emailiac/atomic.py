@@ -21,6 +21,7 @@ import stat
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
 __all__ = ["JOURNAL", "ReadOnlyFile", "inside", "recover", "write_all_atomic", "write_atomic"]
 
@@ -54,13 +55,22 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+_CHUNK = 1 << 20
+
+
+def _write_text(fh: TextIO, text: str) -> None:
+    """In pieces: a report of tens of megabytes is never held a second time, encoded, in memory."""
+    for start in range(0, len(text), _CHUNK):
+        fh.write(text[start : start + _CHUNK])
+
+
 def _write_temp(tmp: Path, text: str, like: os.stat_result | None) -> None:
     """A complete, synced temporary file with the mode (and, when allowed, the owner) of the file it replaces;
     a new file gets the usual mode (0666 less the umask)."""
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            _write_text(fh, text)
             fh.flush()
             if like is not None:
                 os.chmod(fh.fileno(), stat.S_IMODE(like.st_mode))
@@ -89,7 +99,7 @@ def write_atomic(path: Path, text: str) -> None:
     st = _stat(target)
     if st is not None and not stat.S_ISREG(st.st_mode):
         with open(target, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            _write_text(fh, text)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temp_name(target, f"{os.getpid()}-{time.monotonic_ns()}")

@@ -148,6 +148,7 @@ class ResultCache:
         run = CachedRun.of(result)
         self._store.write(key, (dict(reads or {}), run))
         run.store = self._store
+        run.blob = b""  # written; the result itself is at hand (a large run's blob is tens of megabytes)
         return run
 
 

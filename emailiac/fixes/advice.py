@@ -94,11 +94,7 @@ def scoped_iam_policy(ctx: FixContext, finding: Finding) -> Fix | None:
     res = ctx.resource(finding.evaluation.subject.address)
     if res is None:
         return None
-    identities = [
-        f"{ctx.relative_address(r)}.arn"
-        for r in ctx.same_module(res)
-        if r.type in _IDENTITY_TYPES and r.mode == "managed"
-    ]
+    identities = [f"{ctx.relative_address(r)}.arn" for r in ctx.same_module(res, *_IDENTITY_TYPES)]
     notes = [
         "allow only ses:SendEmail and ses:SendRawEmail, on the ARNs of the identities the holders send as "
         "(or add a Condition on ses:FromAddress)"

@@ -52,6 +52,7 @@ class FixContext:
     _taken: dict[str, set[str]] = field(default_factory=dict)
     _module_index: dict[tuple[str, str], list[TfResource]] | None = None
     _finding_index: dict[tuple[str, str], list[Finding]] | None = None
+    _typed: dict[tuple[str, ...], list[TfResource]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for res in self.resources:
@@ -82,8 +83,15 @@ class FixContext:
     def fixes_file(self, module: ModuleDir) -> str:
         return norm(os.path.join(module.dir, self.file_name))
 
-    def same_module(self, res: TfResource) -> list[TfResource]:
-        return self._by_module().get(self._module_key(res), [])
+    def same_module(self, res: TfResource, *types: str) -> list[TfResource]:
+        """The resources of `res`'s module instance (only managed ones of `types`, when named)."""
+        mine = self._by_module().get(self._module_key(res), [])
+        if not types:
+            return mine
+        key = (*self._module_key(res), *types)
+        if key not in self._typed:  # planners ask once per finding: a module of thousands is filtered once
+            self._typed[key] = [r for r in mine if r.type in types and r.mode == "managed"]
+        return self._typed[key]
 
     @staticmethod
     def _module_key(res: TfResource) -> tuple[str, str]:

@@ -6,7 +6,9 @@ better than alphabetical, and the order is just as deterministic.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from emailiac.model import Provenance
@@ -103,7 +105,30 @@ def _error(error: InputError, options: ReportOptions) -> dict[str, Any]:
     }
 
 
-def report_data(result: Result, options: ReportOptions) -> dict[str, Any]:
+class Lazy(Sequence[Any]):
+    """A list of report entries built one at a time as it is written: a large report never holds every
+    entry's dictionary at once."""
+
+    def __init__(self, items: Sequence[Any], make: Callable[[Any], Any]) -> None:
+        self._items, self._make = items, make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._make(self._items[i])
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(self._make, self._items)
+
+
+def report_data(result: Result, options: ReportOptions, *, lazy: bool = False) -> dict[str, Any]:
+    """The report as JSON-ready data; `lazy`: its lists are built entry by entry as `layout` writes them."""
+
+    def entries(items: Sequence[Any], make: Callable[[Any, ReportOptions], Any]) -> Sequence[Any]:
+        made = Lazy(items, functools.partial(_with, make, options))
+        return made if lazy else list(made)
+
     summary = summarize(result)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -122,12 +147,16 @@ def report_data(result: Result, options: ReportOptions) -> dict[str, Any]:
             "warnings": summary.warnings,
         },
         # Suppressed findings are listed (flagged) so that waivers stay visible, but not counted above.
-        "findings": [_finding(f, options) for f in result.findings],
-        "passes": [_passed(e, options) for e in result.passes],
-        "not_assessed": [_not_assessed(e, options) for e in result.not_assessed],
-        "errors": [_error(e, options) for e in result.errors],
+        "findings": entries(result.findings, _finding),
+        "passes": entries(result.passes, _passed),
+        "not_assessed": entries(result.not_assessed, _not_assessed),
+        "errors": entries(result.errors, _error),
         "warnings": list(result.warnings),
     }
+
+
+def _with(make: Callable[[Any, ReportOptions], Any], options: ReportOptions, item: Any) -> Any:
+    return make(item, options)
 
 
 def _dump(value: Any) -> str:
@@ -135,7 +164,7 @@ def _dump(value: Any) -> str:
 
 
 def render(result: Result, options: ReportOptions) -> str:
-    return layout(report_data(result, options))
+    return layout(report_data(result, options, lazy=True))
 
 
 def layout(data: dict[str, Any]) -> str:
@@ -146,11 +175,12 @@ def layout(data: dict[str, Any]) -> str:
     for i, key in enumerate(keys):
         value = data[key]
         comma = "," if i < len(keys) - 1 else ""
-        if isinstance(value, list) and value:
+        if isinstance(value, (list, Lazy)) and len(value):
             lines.append(f"  {_dump(key)}: [")
-            lines.extend(f"    {_dump(item)}{',' if j < len(value) - 1 else ''}" for j, item in enumerate(value))
+            last = len(value) - 1
+            lines.extend(f"    {_dump(item)}{',' if j < last else ''}" for j, item in enumerate(value))
             lines.append(f"  ]{comma}")
         else:
-            lines.append(f"  {_dump(key)}: {_dump(value)}{comma}")
+            lines.append(f"  {_dump(key)}: {_dump(list(value) if isinstance(value, Lazy) else value)}{comma}")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ notifications, so that a viewer shows why coverage is partial.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from urllib.parse import quote
 
 from emailiac.model import Provenance
 from emailiac.report.common import call_location, display_path, relative_path
+from emailiac.report.json_report import Lazy
 from emailiac.report.options import ReportOptions
 from emailiac.result import Evaluation, Finding, InputError, Result, Severity
 
@@ -188,12 +190,29 @@ def sarif_log(result: Result, options: ReportOptions) -> dict[str, Any]:
             }
         },
         "invocations": [{"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}],
-        "results": [_result(f, index, options) for f in result.findings],
+        "results": Lazy(result.findings, functools.partial(_result_of, index, options)),
         "columnKind": "unicodeCodePoints",
         "properties": {"baseline": result.baseline},
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
+def _result_of(index: dict[str, int], options: ReportOptions, finding: Finding) -> dict[str, Any]:
+    return _result(finding, index, options)
+
+
+_RESULTS = "\0results\0"
+
+
 def render(result: Result, options: ReportOptions) -> str:
-    return json.dumps(sarif_log(result, options), indent=2, ensure_ascii=False) + "\n"
+    """Indented, except the results: one per line, each built as it is written (a large log never holds
+    every result's dictionary at once) and encoded by the C encoder."""
+    log = sarif_log(result, options)
+    run = log["runs"][0]
+    results, run["results"] = run["results"], _RESULTS
+    text = json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    before, _, after = text.partition(json.dumps(_RESULTS))
+    if not results:
+        return before + "[]" + after
+    lines = ",\n".join(f"        {json.dumps(r, ensure_ascii=False)}" for r in results)
+    return f"{before}[\n{lines}\n      ]{after}"

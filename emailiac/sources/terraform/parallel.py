@@ -17,8 +17,19 @@ __all__ = ["parse_many_for"]
 _POOL_THRESHOLD = 12
 
 
-def _parse_batch(batch: list[tuple[str, str]]) -> list[ParsedFile]:
-    return [parse_text(text, path) for path, text in batch]
+def _parse_batch(batch: list[tuple[str, str, str]]) -> list[ParsedFile]:
+    """Parse files (path, text, parse-cache key): each written to the cache where it was parsed, so the
+    parent does not pickle it a second time."""
+    from emailiac.sources.terraform.cache import ParseCache
+
+    cache = ParseCache() if any(key for _, _, key in batch) else None
+    out = []
+    for path, text, key in batch:
+        parsed = parse_text(text, path)
+        if cache is not None and key:
+            cache.put(key, parsed)
+        out.append(parsed)
+    return out
 
 
 # Files parsed in this process, by path and content, once `keep_parsed` was called: fix planning reads the
@@ -77,7 +88,7 @@ def parse_many_for(
                 results[i] = ParsedFile(str(path), None, text)
                 continue
             todo.append((i, str(path), text, key))
-        batch = [(p, t) for _, p, t, _ in todo]
+        batch = [(p, t, k) for _, p, t, k in todo]
         if workers > 1 and len(todo) >= _POOL_THRESHOLD:
             size = max(1, len(batch) // (workers * 4))
             chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
@@ -85,12 +96,10 @@ def parse_many_for(
                 parsed = [p for chunk in pool.map(_parse_batch, chunks) for p in chunk]
         else:
             parsed = _parse_batch(batch)
-        for (i, _, _, key), item in zip(todo, parsed, strict=True):
+        for (i, _, _, _), item in zip(todo, parsed, strict=True):
             results[i] = item
             if kept is not None:
                 kept[memos[i]] = item
-            if cache is not None:
-                cache.put(key, item)
         return [r for r in results if r is not None]
 
     return parse_many
