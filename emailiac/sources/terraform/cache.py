@@ -58,3 +58,6 @@ class ParseCache:
 
     def put(self, key: str, value: ParsedFile) -> None:
         self._store.write(key, value)
+
+    def put_pickled(self, key: str, blob: bytes) -> None:
+        self._store.write_pickled(key, blob)

@@ -6,6 +6,7 @@ miss, and the caller's next `put` rewrites it. A read-only or full cache directo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import tempfile
@@ -45,6 +46,11 @@ class EntryStore:
             return None
 
     def write(self, key: str, value: Any) -> None:
+        with contextlib.suppress(pickle.PicklingError):
+            self.write_pickled(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def write_pickled(self, key: str, blob: bytes) -> None:
+        """Store a value pickled already (by a worker that also sends it to its parent)."""
         target = self._file(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -52,10 +58,10 @@ class EntryStore:
             try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(self.magic)
-                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    fh.write(blob)
                 os.replace(tmp, target)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-        except (OSError, pickle.PicklingError):
+        except OSError:
             pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -18,8 +19,7 @@ _POOL_THRESHOLD = 12
 
 
 def _parse_batch(batch: list[tuple[str, str, str]]) -> list[ParsedFile]:
-    """Parse files (path, text, parse-cache key): each written to the cache where it was parsed, so the
-    parent does not pickle it a second time."""
+    """Parse files (path, text, parse-cache key) here, writing each to the cache."""
     from emailiac.sources.terraform.cache import ParseCache
 
     cache = ParseCache() if any(key for _, _, key in batch) else None
@@ -29,6 +29,20 @@ def _parse_batch(batch: list[tuple[str, str, str]]) -> list[ParsedFile]:
         if cache is not None and key:
             cache.put(key, parsed)
         out.append(parsed)
+    return out
+
+
+def _parse_batch_pickled(batch: list[tuple[str, str, str]]) -> list[bytes]:
+    """Parse files in a worker: each is pickled once, for the cache and for the parent alike."""
+    from emailiac.sources.terraform.cache import ParseCache
+
+    cache = ParseCache() if any(key for _, _, key in batch) else None
+    out = []
+    for path, text, key in batch:
+        blob = pickle.dumps(parse_text(text, path), protocol=pickle.HIGHEST_PROTOCOL)
+        if cache is not None and key:
+            cache.put_pickled(key, blob)
+        out.append(blob)
     return out
 
 
@@ -93,7 +107,7 @@ def parse_many_for(
             size = max(1, len(batch) // (workers * 4))
             chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                parsed = [p for chunk in pool.map(_parse_batch, chunks) for p in chunk]
+                parsed = [pickle.loads(b) for chunk in pool.map(_parse_batch_pickled, chunks) for b in chunk]
         else:
             parsed = _parse_batch(batch)
         for (i, _, _, _), item in zip(todo, parsed, strict=True):
