@@ -1,11 +1,11 @@
-"""emailiac and Checkov side by side on real module repositories, every root of each, writing JSON.
+"""emailiac and Checkov side by side on real module repositories, every root of each, in JSON and SARIF.
 
     python benchmarks/repos.py --checkov /path/to/checkov REPO_DIR [REPO_DIR...]
 
 A repository's roots are the folder itself, `examples/*`, `modules/*` and `wrappers/*` folders that hold `.tf`
 files: emailiac is given all of them in one run, and Checkov the repository folder (it walks every folder), so
-both judge the same files. Each tool writes its JSON report; emailiac is timed cold (empty caches) and as an
-unchanged re-run. Prints a Markdown table.
+both judge the same files. Each tool writes its JSON, then its SARIF report to a file; emailiac is timed cold
+(empty caches) and as an unchanged re-run. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import REPORT, Measure, _clear, run  # noqa: E402
+from run import REPORT, Measure, _clear, checkov_cmd, run  # noqa: E402
 
 ROOT_PARENTS = ("examples", "modules", "wrappers")
+FORMATS = ("json", "sarif")
 
 
 def roots_of(repo: Path) -> list[Path]:
@@ -40,31 +41,38 @@ def main() -> None:
     cache = Path(tempfile.mkdtemp(prefix="emailiac-bench-cache-"))
     env = {**os.environ, "EMAILIAC_CACHE_DIR": str(cache), "NO_COLOR": "1"}
     emailiac = [sys.executable, "-m", "emailiac"]
-    rows: list[tuple[str, int, int, Measure, Measure, Measure | None]] = []
+    load_before = os.getloadavg()
+    rows: list[tuple[str, int, int, str, Measure, Measure, Measure | None]] = []
     for repo in args.repos:
         roots = roots_of(repo)
         files = sum(1 for _ in repo.rglob("*.tf"))
-        lint = [*emailiac, "lint", *map(str, roots), "--format", "json", "--output", str(REPORT)]
-        _clear(cache)
-        cold = run(f"{repo.name}: emailiac cold", lint, env)
-        warm = run(f"{repo.name}: emailiac re-run", lint, env)
-        checkov = None
-        if args.checkov:
-            checkov = run(
-                f"{repo.name}: Checkov",
-                [args.checkov, "-d", str(repo), "--framework", "terraform", "--quiet", "-o", "json"],
-                env,
-            )
-        rows.append((repo.name, len(roots), files, cold, warm, checkov))
+        for fmt in FORMATS:
+            lint = [*emailiac, "lint", *map(str, roots), "--format", fmt, "--output", str(REPORT)]
+            _clear(cache)
+            cold = run(f"{repo.name}: emailiac {fmt} cold", lint, env)
+            warm = run(f"{repo.name}: emailiac {fmt} re-run", lint, env)
+            checkov = None
+            if args.checkov:
+                with tempfile.TemporaryDirectory(prefix="checkov-report-") as out:
+                    checkov = run(f"{repo.name}: Checkov {fmt}", checkov_cmd(args.checkov, repo, fmt, Path(out)), env)
+            rows.append((repo.name, len(roots), files, fmt, cold, warm, checkov))
     shutil.rmtree(cache, ignore_errors=True)
-    print(f"\n{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}\n")
-    print("| repository | roots | .tf files | emailiac cold (s) | re-run (s) | Checkov (s) | cold | re-run |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, roots, files, cold, warm, checkov in rows:
+    load_after = os.getloadavg()
+    print(f"\n{os.cpu_count()} cores; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after\n")
+    print(
+        "| repository | roots | .tf files | format | emailiac cold (s) | re-run (s) | Checkov (s) | cold | re-run "
+        "| peak MiB (emailiac / Checkov) |"
+    )
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+    for name, root_count, files, fmt, cold, warm, checkov in rows:
         c = f"{checkov.seconds:.1f}" if checkov else "-"
         r1 = f"{checkov.seconds / cold.seconds:.1f}x" if checkov else "-"
         r2 = f"{checkov.seconds / warm.seconds:.0f}x" if checkov else "-"
-        print(f"| {name} | {roots} | {files} | {cold.seconds:.1f} | {warm.seconds:.2f} | {c} | {r1} | {r2} |")
+        mem = f"{cold.peak_mib:.0f} / {checkov.peak_mib:.0f}" if checkov else f"{cold.peak_mib:.0f}"
+        print(
+            f"| {name} | {root_count} | {files} | {fmt.upper()} | {cold.seconds:.2f} | {warm.seconds:.2f} | {c} "
+            f"| {r1} | {r2} | {mem} |"
+        )
 
 
 if __name__ == "__main__":
