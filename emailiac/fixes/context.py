@@ -53,6 +53,7 @@ class FixContext:
     _module_index: dict[tuple[str, str], list[TfResource]] | None = None
     _finding_index: dict[tuple[str, str], list[Finding]] | None = None
     _typed: dict[tuple[str, ...], list[TfResource]] = field(default_factory=dict)
+    _redactor: Redactor | None = None
 
     def __post_init__(self) -> None:
         for res in self.resources:
@@ -146,7 +147,11 @@ class FixContext:
         return res.address[len(prefix) :] if res.address.startswith(prefix) else res.address
 
     def reveals_secret(self, text: str) -> bool:
-        return Redactor(self.secrets).reveals(text)
+        if not self.secrets:
+            return False
+        if self._redactor is None:
+            self._redactor = Redactor(self.secrets)
+        return self._redactor.reveals(text)
 
     # -- building fixes
 

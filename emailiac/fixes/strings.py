@@ -219,15 +219,14 @@ def string_edits(file: str, source: str, expr: Expr, old: str, new: str) -> list
         if any(s.text is None for s in covered) or "".join(s.text or "" for s in covered) != old[start:end]:
             return None
         edits.append(Edit(file, raw_start, raw_end, hcl_string(piece)[1:-1]))
-    if not _still_reads(source, expr, edits, new, old):
+    if not _still_reads(source, expr, row, edits, new, old):
         return None
     return edits
 
 
-def _still_reads(source: str, expr: Expr, edits: list[Edit], new: str, old: str) -> bool:
-    """The edited literal parses, keeps its interpolations and, where its text was exactly `old`, reads
-    as `new`."""
-    row = slots(source, expr) or []
+def _still_reads(source: str, expr: Expr, row: list[Slot], edits: list[Edit], new: str, old: str) -> bool:
+    """The edited literal (whose slots are `row`) parses, keeps its interpolations and, where its text was
+    exactly `old`, reads as `new`."""
     interpolations = sum(1 for s in row if s.text is None)
     written = "".join(s.text or "" for s in row)
     start, end = expr.pos.start, expr.pos.end

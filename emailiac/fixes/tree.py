@@ -71,6 +71,7 @@ class SourceTree:
     modules: list[ModuleDir] = field(default_factory=list)
     _values: dict[str, VariableValues] = field(default_factory=dict)
     _uses: dict[str, Counter[str]] = field(default_factory=dict)
+    _listings: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for root in self._roots():
@@ -89,17 +90,19 @@ class SourceTree:
                 roots.append(path.parent)
         return list(dict.fromkeys(roots))
 
-    @staticmethod
-    def tf_files(directory: str) -> list[str]:
-        try:
-            names = sorted(os.listdir(directory))
-        except OSError:
-            return []
-        return [
-            norm(os.path.join(directory, n))
-            for n in names
-            if n.endswith(".tf") and os.path.isfile(os.path.join(directory, n))
-        ]
+    def tf_files(self, directory: str) -> list[str]:
+        """The .tf files of a folder (listed once: planners ask once per finding)."""
+        if directory not in self._listings:
+            try:
+                names = sorted(os.listdir(directory))
+            except OSError:
+                names = []
+            self._listings[directory] = [
+                norm(os.path.join(directory, n))
+                for n in names
+                if n.endswith(".tf") and os.path.isfile(os.path.join(directory, n))
+            ]
+        return self._listings[directory]
 
     def read(self, file: str) -> str | None:
         key = norm(file)
