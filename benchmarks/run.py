@@ -47,6 +47,7 @@ class Measure:
     seconds: float
     peak_mib: float
     note: str = ""
+    fmt: str = ""  # the report format written (text, json, sarif)
 
 
 def _tree_rss(pid: int) -> int:
@@ -71,7 +72,7 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run(label: str, cmd: list[str], env: dict[str, str] | None = None, note: str = "") -> Measure:
+def run(label: str, cmd: list[str], env: dict[str, str] | None = None, note: str = "", fmt: str = "") -> Measure:
     peak = 0
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -91,7 +92,7 @@ def run(label: str, cmd: list[str], env: dict[str, str] | None = None, note: str
     sampler.join()
     if proc.returncode not in (0, 1, 2):
         raise SystemExit(f"{label} failed ({proc.returncode}): {err.decode(errors='replace')[-2000:]}")
-    return Measure(label, seconds, peak / 1024, note)
+    return Measure(label, seconds, peak / 1024, note, fmt)
 
 
 def _clear(cache: Path) -> None:
@@ -169,9 +170,9 @@ def checkov_cmd(checkov: str, directory: Path, fmt: str, out: Path) -> list[str]
     ]
 
 
-def checkov_for(label: str, checkovs: dict[str, Measure]) -> Measure | None:
+def checkov_for(measure: Measure, checkovs: dict[str, Measure]) -> Measure | None:
     """The Checkov run to compare a row with: same output format (text rows with Checkov's JSON)."""
-    return checkovs.get("sarif") if ", sarif" in label or " sarif " in label else checkovs.get("json")
+    return checkovs.get("sarif" if measure.fmt == "sarif" else "json")
 
 
 def bench_corpus(
@@ -192,14 +193,15 @@ def bench_corpus(
     for fmt in FORMATS:
         lint = _lint_cmd(emailiac, corpus, fmt, jobs)
         _clear(cache)
-        results.append(run(f"{spec.name}: {fmt}, cold (empty caches)", lint, env))
-        results.append(run(f"{spec.name}: {fmt}, unchanged re-run", lint, env))
+        results.append(run(f"{spec.name}: {fmt}, cold (empty caches)", lint, env, fmt=fmt))
+        results.append(run(f"{spec.name}: {fmt}, unchanged re-run", lint, env, fmt=fmt))
         if changed is not None:
             changed.write_text(changed.read_text() + f"\n# edited for {fmt}\n")
-            results.append(run(f"{spec.name}: {fmt}, one file changed since", lint, env))
+            results.append(run(f"{spec.name}: {fmt}, one file changed since", lint, env, fmt=fmt))
     for fmt in FORMATS:
         _clear(cache)
-        serial = run(f"{spec.name}: {fmt} --jobs 1, cold", _lint_cmd(emailiac, corpus, fmt, ["--jobs", "1"]), env)
+        serial_cmd = _lint_cmd(emailiac, corpus, fmt, ["--jobs", "1"])
+        serial = run(f"{spec.name}: {fmt} --jobs 1, cold", serial_cmd, env, fmt=fmt)
         parallel = next(m for m in results if m.label == f"{spec.name}: {fmt}, cold (empty caches)")
         cores = os.cpu_count() or 1
         speedup = serial.seconds / parallel.seconds
@@ -210,7 +212,7 @@ def bench_corpus(
         with tempfile.TemporaryDirectory(prefix="checkov-report-") as out:
             for fmt in ("json", "sarif"):
                 label = f"{spec.name}: Checkov, all Terraform checks, {fmt.upper()}"
-                checkovs[fmt] = run(label, checkov_cmd(checkov, corpus, fmt, Path(out)), env)
+                checkovs[fmt] = run(label, checkov_cmd(checkov, corpus, fmt, Path(out)), env, fmt=fmt)
                 results.append(checkovs[fmt])
     return results, checkovs
 
@@ -266,7 +268,7 @@ def main() -> None:
         print("| run | wall (s) | peak memory (MiB) | vs Checkov, same format | note |")
         print("|---|---:|---:|---:|---|")
         for m in measures:
-            checkov = checkov_for(m.label, checkovs)
+            checkov = checkov_for(m, checkovs)
             mine = checkov is not None and m not in checkovs.values()
             ratio = f"{checkov.seconds / m.seconds:.1f}x faster" if checkov is not None and mine else ""
             print(f"| {m.label} | {m.seconds:.2f} | {m.peak_mib:.0f} | {ratio} | {m.note} |")
