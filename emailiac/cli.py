@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from emailiac import __version__
+from emailiac.commands.common import (
+    FormatOpt,
+    OutputOpt,
+    emit_reports,
+    fail,
+    load_baseline,
+    load_config,
+    parse_vars,
+    severity,
+    use_color,
+)
 
 if TYPE_CHECKING:
-    from emailiac.baseline import Baseline
-    from emailiac.config import Config
-    from emailiac.result import Result, Severity
-    from emailiac.rules.base import Rule
+    from emailiac.result import Result
     from emailiac.runcache import CachedRun
 
 __all__ = ["app", "main"]
@@ -32,17 +39,6 @@ app = typer.Typer(
 baseline_app = typer.Typer(help="Show and validate baselines.", no_args_is_help=True)
 app.add_typer(baseline_app, name="baseline")
 
-FORMATS = ("text", "json", "sarif", "junit", "markdown", "github", "gitlab", "checkstyle", "html")
-
-
-class UsageError(Exception):
-    """A user error: printed as one line, exit code 2."""
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"emailiac: error: {message}", err=True)
-    raise typer.Exit(2)
-
 
 def _version(value: bool) -> None:
     if value:
@@ -57,127 +53,6 @@ def _root(
     ] = False,
 ) -> None:
     """emailiac reads Terraform, AWS, Microsoft 365 and DNS settings and says what is weak and how to fix it."""
-
-
-def _load_config(config_path: Path | None, paths: list[Path] | None = None) -> Config:
-    """The explicit --config, else the nearest configuration above the first path (then the cwd)."""
-    from emailiac.config import ConfigError, find_config, load_config
-
-    start = Path.cwd()
-    if paths:
-        first = paths[0].resolve()
-        start = first if first.is_dir() else first.parent
-    try:
-        return load_config(config_path or find_config(start) or find_config(Path.cwd()))
-    except ConfigError as exc:
-        _fail(str(exc))
-
-
-def _load_baseline(name: str) -> Baseline:
-    from emailiac.baseline import BaselineError, load_baseline
-
-    try:
-        return load_baseline(name)
-    except BaselineError as exc:
-        _fail(str(exc))
-
-
-def _use_color(no_color: bool) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
-
-
-def _parse_vars(values: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in values:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            _fail(f"--var {item!r} must be NAME=VALUE")
-        out[name.strip()] = value
-    return out
-
-
-def emit_reports(
-    result: Result | CachedRun, formats: list[str], outputs: list[Path], *, no_color: bool, verbose: bool
-) -> bool:
-    """Render each requested format; the i-th --output goes with the i-th --format, the rest to stdout. A
-    cached run's reports come from the cache when they were rendered before with the same options.
-
-    Returns whether a text report (which lists input errors itself) went to the terminal."""
-    from emailiac.atomic import write_atomic
-    from emailiac.report import REPORTERS
-    from emailiac.result import Result
-
-    formats = formats or ["text"]
-    text_on_stdout = False
-    for fmt in formats:
-        if fmt not in REPORTERS:
-            _fail(f"unknown format {fmt!r} (choose from {', '.join(sorted(REPORTERS))})")
-    if len(outputs) > len(formats):
-        _fail("more --output files than --format options")
-    for i, fmt in enumerate(formats):
-        target = outputs[i] if i < len(outputs) else None
-        color = target is None and fmt == "text" and _use_color(no_color)
-        how = (fmt, color, verbose, __version__, str(Path.cwd()), str(Path.home()))
-        if isinstance(result, Result):
-            text = _render(result, *how)
-        else:
-            text = result.report(repr(how), functools.partial(_render_as, how))
-        if target is None:
-            text_on_stdout = text_on_stdout or fmt == "text"
-            sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
-        else:
-            try:
-                write_atomic(target, text)
-            except OSError as exc:
-                _fail(f"{target}: cannot write report: {exc.strerror}")
-    return text_on_stdout
-
-
-def _render_as(how: tuple[str, bool, bool, str, str, str], result: Result) -> str:
-    return _render(result, *how)
-
-
-def _render(result: Result, fmt: str, color: bool, verbose: bool, version: str, cwd: str, home: str) -> str:
-    from emailiac.report import REPORTERS, ReportOptions, rules_by_id
-
-    rules: tuple[Rule, ...] = ()
-    if fmt in ("sarif", "junit", "markdown"):
-        # Only these show rule metadata; importing every rule is a large part of a cached run's start-up.
-        from emailiac.rules import ALL_RULES
-
-        rules = ALL_RULES
-    options = ReportOptions(
-        tool_version=version,
-        color=color,
-        show_passes=verbose,
-        show_not_assessed=verbose,
-        show_out_of_scope=verbose,
-        base_dir=Path(cwd),
-        home_dir=Path(home),
-        rules=rules_by_id(rules),
-    )
-    return REPORTERS[fmt](result, options)
-
-
-def _severity(text: str) -> Severity:
-    from emailiac.result import Severity
-
-    try:
-        return Severity.parse(text)
-    except ValueError as exc:
-        _fail(f"--fail-on: {exc}")
-
-
-FormatOpt = Annotated[
-    list[str],
-    typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format, repeatable: {', '.join(FORMATS)}."),
-]
-OutputOpt = Annotated[
-    list[Path],
-    typer.Option("--output", "-o", metavar="FILE", help="Write the matching --format to this file (atomically)."),
-]
 
 
 @app.command()
@@ -232,25 +107,25 @@ def lint(
     """Lint Terraform (or a plan / saved inventory) against a baseline."""
     from emailiac.lint import LintOptions
 
-    cfg = _load_config(config, paths)
+    cfg = load_config(config, paths)
     named = [*select, *skip, *cfg.select, *cfg.skip]
     if named:
         from emailiac.rules import rule_by_id
 
         for rule_id in named:
             if rule_by_id(rule_id) is None:
-                _fail(f"unknown rule {rule_id!r} (see `emailiac rules`)")
-    chosen = _load_baseline(baseline or cfg.baseline)
+                fail(f"unknown rule {rule_id!r} (see `emailiac rules`)")
+    chosen = load_baseline(baseline or cfg.baseline)
     options = LintOptions(
         var_files=tuple([*map(Path, cfg.var_files), *var_file]),
-        cli_vars=_parse_vars(var),
+        cli_vars=parse_vars(var),
         exclude=tuple([*cfg.exclude, *exclude]),
         only=tuple(select or cfg.select),
         skip=tuple([*cfg.skip, *skip]),
         jobs=jobs,
         cache=not no_cache,
     )
-    threshold = _severity(fail_on or cfg.fail_on)
+    threshold = severity(fail_on or cfg.fail_on)
     with_fixes = bool({"json", "sarif"} & set(fmt))  # machine-readable reports carry each finding's fix
     result_cache = run_key = None
     if options.cache:
@@ -309,7 +184,7 @@ def list_rules(
         if family and rule.family != family:
             continue
         table.add_row(rule.id, rule.severity.label, ",".join(s[0].upper() for s in rule.sources), rule.fix, rule.title)
-    console = Console(no_color=not _use_color(False), highlight=False)
+    console = Console(no_color=not use_color(False), highlight=False)
     if not console.is_terminal:
         console.width = 160  # piped: keep one rule per line
     console.print(table)
@@ -323,7 +198,7 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule ID, e.g. TLS001.
 
     rule = rule_by_id(rule_id)
     if rule is None:
-        _fail(f"unknown rule {rule_id!r} (see `emailiac rules`)")
+        fail(f"unknown rule {rule_id!r} (see `emailiac rules`)")
     typer.echo(explain_text(rule))
 
 
@@ -333,7 +208,7 @@ def _resolved_baseline(name: str) -> dict[str, Any]:
     try:
         return load_baseline_data(name)
     except BaselineError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 @baseline_app.command("show")

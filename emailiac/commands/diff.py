@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from emailiac.commands.common import fail
+
 if TYPE_CHECKING:
     from emailiac.report.diff import Entry
     from emailiac.result import Result
@@ -18,17 +20,16 @@ __all__ = ["diff", "only_new_findings", "read_entries"]
 
 
 def read_entries(path: Path) -> list[Entry]:
-    from emailiac.cli import _fail
     from emailiac.report.diff import ReportFormatError, load_report
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"{path}: cannot read the report: {getattr(exc, 'strerror', None) or exc}")
+        fail(f"{path}: cannot read the report: {getattr(exc, 'strerror', None) or exc}")
     try:
         return load_report(text, str(path))
     except ReportFormatError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def diff(
@@ -38,11 +39,10 @@ def diff(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list what is still open.")] = False,
 ) -> None:
     """Compare two JSON reports: fixed, new and still open, with counts per severity."""
-    from emailiac.cli import _fail
     from emailiac.report.diff import diff_reports, render_json, render_text
 
     if fmt not in ("text", "json"):
-        _fail(f"unknown format {fmt!r} for diff (choose from text, json)")
+        fail(f"unknown format {fmt!r} for diff (choose from text, json)")
     result = diff_reports(read_entries(old), read_entries(new))
     typer.echo(render_json(result) if fmt == "json" else render_text(result, verbose=verbose), nl=False)
     raise typer.Exit(1 if result.new else 0)

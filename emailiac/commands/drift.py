@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from emailiac.commands.common import DriftFormatOpt, OutputOpt, fail, load_baseline, load_config, parse_vars
 from emailiac.commands.scan_aws import AwsOptions, Profile, Region
 from emailiac.commands.scan_dns import DkimSelectorOption, DnsTimeoutOption, NameserverOption
 from emailiac.commands.scan_m365 import (
@@ -35,11 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = ["drift"]
 
-_FORMATS = "text, json, markdown, html"
-
 
 def _read_live(paths: list[Path]) -> Inventory:
-    from emailiac.cli import _fail
     from emailiac.inventory_io import InventoryFormatError, read_inventory
     from emailiac.model import Inventory
 
@@ -48,31 +46,29 @@ def _read_live(paths: list[Path]) -> Inventory:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            _fail(f"{path}: cannot read the inventory: {getattr(exc, 'strerror', None) or exc}")
+            fail(f"{path}: cannot read the inventory: {getattr(exc, 'strerror', None) or exc}")
         try:
             inventory.extend(read_inventory(text))
         except InventoryFormatError as exc:
-            _fail(f"{path}: {exc}")
+            fail(f"{path}: {exc}")
         except RecursionError:
-            _fail(f"{path}: JSON nested too deeply")
+            fail(f"{path}: JSON nested too deeply")
     return inventory
 
 
 def _read_state(path: Path) -> StateIds:
-    from emailiac.cli import _fail
     from emailiac.drift.state import StateFormatError, read_state
 
     try:
         return read_state(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"{path}: cannot read the state: {getattr(exc, 'strerror', None) or exc}")
+        fail(f"{path}: cannot read the state: {getattr(exc, 'strerror', None) or exc}")
     except StateFormatError as exc:
-        _fail(f"{path}: {exc}")
+        fail(f"{path}: {exc}")
 
 
 def _scan(aws: AwsOptions | None, m365: M365Options | None, timeout: float) -> Inventory:
     """The live sources asked for, each through the collector `scan` uses, under one deadline."""
-    from emailiac.cli import _fail
     from emailiac.model import Inventory
     from emailiac.sources.deadline import Deadline
 
@@ -84,22 +80,22 @@ def _scan(aws: AwsOptions | None, m365: M365Options | None, timeout: float) -> I
 
         problem = check_aws(aws)
         if problem:
-            _fail(problem)
+            fail(problem)
         try:
             inventory.extend(collect_aws(aws, deadline))
         except AwsSetupError as exc:
-            _fail(f"AWS: {exc}")
+            fail(f"AWS: {exc}")
     if m365 is not None:
         from emailiac.commands.scan_m365 import check_m365, collect_m365
         from emailiac.sources.m365.errors import M365SetupError
 
         problem = check_m365(m365)
         if problem:
-            _fail(problem)
+            fail(problem)
         try:
             inventory.extend(collect_m365(m365, deadline))
         except M365SetupError as exc:
-            _fail(f"Microsoft 365: {exc}")
+            fail(f"Microsoft 365: {exc}")
     return inventory
 
 
@@ -108,7 +104,6 @@ def _scan_dns(
 ) -> Inventory:
     """Look up in DNS the zones and mail domains the Terraform declares (and those the other live sources
     found), through the collector `scan --dns` uses."""
-    from emailiac.cli import _fail
     from emailiac.commands.scan_dns import collect_dns, dns_request
     from emailiac.model import DnsZone
     from emailiac.sources.dns.listing import domains_of
@@ -116,7 +111,7 @@ def _scan_dns(
     names = set(domains_of(declared)) | set(domains_of(found))
     names |= {z.name for z in declared.of(DnsZone) if isinstance(z.name, str) and not z.private}
     if not names:
-        _fail("--dns: the configuration declares no DNS zone or mail domain to look up")
+        fail("--dns: the configuration declares no DNS zone or mail domain to look up")
     request = dns_request([], sorted(names), None, nameserver, selectors, False, timeout)
     assert request is not None  # domains were named
     return collect_dns(request, found)
@@ -124,7 +119,6 @@ def _scan_dns(
 
 def _write(text: str, target: Path | None) -> None:
     from emailiac.atomic import write_atomic
-    from emailiac.cli import _fail
 
     if target is None:
         sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
@@ -132,7 +126,7 @@ def _write(text: str, target: Path | None) -> None:
     try:
         write_atomic(target, text)
     except OSError as exc:
-        _fail(f"{target}: cannot write report: {exc.strerror}")
+        fail(f"{target}: cannot write report: {exc.strerror}")
 
 
 def drift(
@@ -166,13 +160,8 @@ def drift(
     baseline: Annotated[
         str | None, typer.Option("--baseline", "-b", metavar="NAME|FILE", help="default, scuba, hipaa or a YAML file.")
     ] = None,
-    fmt: Annotated[
-        list[str], typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format, repeatable: {_FORMATS}.")
-    ] = [],  # noqa: B006
-    output: Annotated[
-        list[Path],
-        typer.Option("--output", "-o", metavar="FILE", help="Write the matching --format to this file (atomically)."),
-    ] = [],  # noqa: B006
+    fmt: DriftFormatOpt = [],  # noqa: B006 - typer reads the default
+    output: OutputOpt = [],  # noqa: B006
     var_file: Annotated[
         list[Path], typer.Option("--var-file", metavar="FILE", help="A .tfvars file, repeatable.")
     ] = [],  # noqa: B006
@@ -187,20 +176,19 @@ def drift(
 ) -> None:
     """Compare what Terraform declares with what runs: managed, changed, unmanaged, missing."""
     from emailiac import __version__
-    from emailiac.cli import _fail, _load_baseline, _load_config, _parse_vars
     from emailiac.lint import LintOptions
     from emailiac.report import DRIFT_REPORTERS, ReportOptions
 
     formats = fmt or ["text"]
     for name in formats:
         if name not in DRIFT_REPORTERS:
-            _fail(f"unknown format {name!r} for drift (choose from {', '.join(DRIFT_REPORTERS)})")
+            fail(f"unknown format {name!r} for drift (choose from {', '.join(DRIFT_REPORTERS)})")
     if len(output) > len(formats):
-        _fail("more --output files than --format options")
+        fail("more --output files than --format options")
     if not (live or aws or m365 or dns):
-        _fail("name the live side: --live inventory.json (from scan --save-inventory), --aws, --m365 or --dns")
-    cfg = _load_config(config, paths)
-    chosen = _load_baseline(baseline or cfg.baseline)
+        fail("name the live side: --live inventory.json (from scan --save-inventory), --aws, --m365 or --dns")
+    cfg = load_config(config, paths)
+    chosen = load_baseline(baseline or cfg.baseline)
     inventory = _read_live(live)
     if aws or m365:
         inventory.extend(
@@ -212,7 +200,7 @@ def drift(
         )
     options = LintOptions(
         var_files=tuple([*map(Path, cfg.var_files), *var_file]),
-        cli_vars=_parse_vars(var),
+        cli_vars=parse_vars(var),
         exclude=tuple(cfg.exclude),
         skip=tuple(cfg.skip),
         jobs=1,
@@ -220,7 +208,7 @@ def drift(
     declared: Side | None = None
     if dns:
         if importlib.util.find_spec("dns") is None:
-            _fail("looking names up in DNS needs dnspython: pip install 'emailiac[dns]'")
+            fail("looking names up in DNS needs dnspython: pip install 'emailiac[dns]'")
         from emailiac.drift.run import declared_side
 
         # The declared side names what to look up, and is the one drift compares: loaded once.

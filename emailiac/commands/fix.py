@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from emailiac.commands.common import fail, load_baseline, load_config, parse_vars
+
 if TYPE_CHECKING:
     from emailiac.fixes.model import Fix
     from emailiac.fixes.run import FixRun
@@ -125,7 +127,6 @@ def fix(
 ) -> None:
     """Print (or with --write apply) corrective Terraform for the findings that have a fix."""
     from emailiac.atomic import ReadOnlyFile, recover
-    from emailiac.cli import _fail, _load_baseline, _load_config, _parse_vars
     from emailiac.fixes.apply import unified_diff, write_changes
     from emailiac.fixes.run import run_fix, tree_roots
     from emailiac.lint import LintOptions
@@ -133,14 +134,14 @@ def fix(
 
     paths = paths or []
     if not paths and from_drift is None:
-        _fail("name the Terraform to fix: emailiac fix PATH (or --from-drift drift.json)")
-    cfg = _load_config(config, paths)
+        fail("name the Terraform to fix: emailiac fix PATH (or --from-drift drift.json)")
+    cfg = load_config(config, paths)
     for rule_id in [*select, *cfg.select, *cfg.skip]:
         if rule_by_id(rule_id) is None:
-            _fail(f"unknown rule {rule_id!r} (see `emailiac rules`)")
+            fail(f"unknown rule {rule_id!r} (see `emailiac rules`)")
     options = LintOptions(
         var_files=tuple([*map(Path, cfg.var_files), *var_file]),
-        cli_vars=_parse_vars(var),
+        cli_vars=parse_vars(var),
         exclude=tuple([*cfg.exclude, *exclude]),
         only=tuple(select or cfg.select),
         skip=tuple(cfg.skip),
@@ -152,23 +153,23 @@ def fix(
     if from_drift is not None:
         from emailiac.commands.fix_drift import fix_from_drift
 
-        chosen = _load_baseline(baseline or cfg.baseline)
+        chosen = load_baseline(baseline or cfg.baseline)
         fix_from_drift(from_drift, paths, chosen, options, write=write, out=out)
-    run = run_fix(paths, _load_baseline(baseline or cfg.baseline), options, unsafe=unsafe_fixes, out=out)
+    run = run_fix(paths, load_baseline(baseline or cfg.baseline), options, unsafe=unsafe_fixes, out=out)
     for warning in run.result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if run.result.errors:
         for error in run.result.errors:
             typer.echo(f"error: {error}", err=True)
-        _fail("the configuration has errors; nothing was changed")
+        fail("the configuration has errors; nothing was changed")
     diff = unified_diff(run.changes, Path.cwd())
     if write:
         try:
             written = write_changes(run.changes, roots[0])
         except ReadOnlyFile as exc:
-            _fail(f"{exc.filename} is read-only; nothing was changed")
+            fail(f"{exc.filename} is read-only; nothing was changed")
         except OSError as exc:
-            _fail(f"cannot write the fixes (nothing was changed): {exc}")
+            fail(f"cannot write the fixes (nothing was changed): {exc}")
         for name in written:
             typer.echo(f"fixed {os.path.relpath(name)}", err=True)
     elif diff:

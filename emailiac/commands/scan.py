@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from emailiac.commands import scan_dns
+from emailiac.commands.common import FormatOpt, OutputOpt, emit_reports, fail, load_baseline, load_config, severity
 from emailiac.commands.scan_aws import (
     AwsOptions,
     ExternalId,
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
 
 __all__ = ["permissions_aws", "permissions_m365", "scan"]
 
-_FORMATS = "text, json, sarif, junit, markdown, github, gitlab, checkstyle, html"
 # Time a source gets after the deadline to hand over what it has (its unfinished parts are gaps by then).
 _HANDOVER = 5.0
 
@@ -62,18 +62,16 @@ class LiveSource:
 
 def _save(path: Path, inventory: Inventory) -> None:
     from emailiac.atomic import write_atomic
-    from emailiac.cli import _fail
     from emailiac.inventory_io import dump_inventory
 
     try:
         write_atomic(path, dump_inventory(inventory))
     except OSError as exc:
-        _fail(f"{path}: cannot write the inventory: {exc.strerror}")
+        fail(f"{path}: cannot write the inventory: {exc.strerror}")
 
 
 def _collect_all(sources: list[LiveSource], deadline: Deadline) -> tuple[Inventory, list[InputError]]:
     """Every source side by side; a setup error stops the scan, a source that never returns is all gaps."""
-    from emailiac.cli import _fail
     from emailiac.model import Gap, Inventory
     from emailiac.result import InputError
     from emailiac.sources.aws.errors import AwsSetupError
@@ -93,7 +91,7 @@ def _collect_all(sources: list[LiveSource], deadline: Deadline) -> tuple[Invento
             try:
                 part = done.result()
             except (AwsSetupError, M365SetupError) as exc:
-                _fail(f"{source.label}: {exc}")
+                fail(f"{source.label}: {exc}")
         if not part.facts and part.gaps:
             errors.append(InputError(f"{source.label}: nothing could be read: {part.gaps[0].reason}"))
         merged.extend(part)
@@ -143,13 +141,8 @@ def scan(
     baseline: Annotated[
         str | None, typer.Option("--baseline", "-b", metavar="NAME|FILE", help="default, scuba, hipaa or a YAML file.")
     ] = None,
-    fmt: Annotated[
-        list[str], typer.Option("--format", "-f", metavar="FORMAT", help=f"Report format, repeatable: {_FORMATS}.")
-    ] = [],  # noqa: B006
-    output: Annotated[
-        list[Path],
-        typer.Option("--output", "-o", metavar="FILE", help="Write the matching --format to this file (atomically)."),
-    ] = [],  # noqa: B006
+    fmt: FormatOpt = [],  # noqa: B006 - typer reads the default
+    output: OutputOpt = [],  # noqa: B006
     fail_on: Annotated[
         str | None,
         typer.Option(metavar="SEVERITY", help="Lowest severity that fails the run (exit 1): low ... critical."),
@@ -165,7 +158,6 @@ def scan(
     ] = None,
 ) -> None:
     """Scan live infrastructure (AWS, Microsoft 365, DNS and mail hosts) and judge it against a baseline."""
-    from emailiac.cli import _fail, _load_baseline, _load_config, _severity, emit_reports
     from emailiac.commands.scan_aws import aws_fact_types, check_aws, collect_aws
     from emailiac.commands.scan_m365 import check_m365, collect_m365, m365_fact_types
     from emailiac.engine import evaluate
@@ -174,26 +166,26 @@ def scan(
 
     dns_scan = scan_dns.dns_request(dns, domains, dns_from, nameserver, dkim_selector, dns_from_sources, dns_timeout)
     if not (aws or m365 or dns_scan):
-        _fail("name what to scan: --aws, --m365, --dns DOMAIN")
+        fail("name what to scan: --aws, --m365, --dns DOMAIN")
     sources: list[LiveSource] = []
     if aws:
         aws_options = AwsOptions(tuple(region), profile, role_arn, external_id, retry_mode, max_attempts, workers)
         problem = check_aws(aws_options)
         if problem:
-            _fail(problem)
+            fail(problem)
         sources.append(LiveSource("aws", "AWS", lambda d: collect_aws(aws_options, d), aws_fact_types))
     if m365:
         m365_options = M365Options(tenant_id, client_id, certificate, cloud, graph_url)
         problem = check_m365(m365_options)
         if problem:
-            _fail(problem)
+            fail(problem)
         sources.append(LiveSource("m365", "Microsoft 365", lambda d: collect_m365(m365_options, d), m365_fact_types))
-    cfg = _load_config(config)
+    cfg = load_config(config)
     for rule_id in [*select, *skip, *cfg.select, *cfg.skip]:
         if rule_by_id(rule_id) is None:
-            _fail(f"unknown rule {rule_id!r} (see `emailiac rules`)")
-    chosen = _load_baseline(baseline or cfg.baseline)
-    threshold = _severity(fail_on or cfg.fail_on)
+            fail(f"unknown rule {rule_id!r} (see `emailiac rules`)")
+    chosen = load_baseline(baseline or cfg.baseline)
+    threshold = severity(fail_on or cfg.fail_on)
 
     deadline = Deadline(timeout)
     inventory, errors = _collect_all(sources, deadline)

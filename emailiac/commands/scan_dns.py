@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from emailiac.commands.common import fail
+
 if TYPE_CHECKING:
     from emailiac.model import Inventory
     from emailiac.sources.deadline import Deadline
@@ -95,8 +97,6 @@ def dns_request(
     timeout: float = 5.0,
 ) -> DnsRequest | None:
     """The DNS scan asked for on the command line, or None; a usage error exits 2 with one line."""
-    from emailiac.cli import _fail
-
     named: list[tuple[str, str]] = [("", d) for d in (*dns, *(domains or []))]  # (where, domain)
     if dns_from is not None:
         from emailiac.sources.dns.listing import domains_in
@@ -104,25 +104,25 @@ def dns_request(
         try:
             lines = dns_from.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            _fail(f"{dns_from}: cannot read the domain list: {getattr(exc, 'strerror', None) or exc}")
+            fail(f"{dns_from}: cannot read the domain list: {getattr(exc, 'strerror', None) or exc}")
         named += [(f"{dns_from}:{number}: ", domain) for number, domain in domains_in(lines)]
     if not named and not dns_from_sources:
         if nameserver or dkim_selector:
-            _fail("--nameserver and --dkim-selector need a DNS scan: --dns DOMAIN")
+            fail("--nameserver and --dkim-selector need a DNS scan: --dns DOMAIN")
         return None
     if importlib.util.find_spec("dns") is None:
-        _fail("scanning DNS needs dnspython: pip install 'emailiac[dns]'")
+        fail("scanning DNS needs dnspython: pip install 'emailiac[dns]'")
     from emailiac.sources.dns.listing import domain_error
     from emailiac.sources.dns.resolver import NameserverError, parse_nameserver
 
     for where, domain in named:
         problem = domain_error(domain)
         if problem:
-            _fail(f"{where}{problem}")
+            fail(f"{where}{problem}")
     try:
         servers = tuple(parse_nameserver(text) for text in nameserver)
     except NameserverError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     return DnsRequest(tuple(d for _, d in named), servers, tuple(dkim_selector), dns_from_sources, timeout)
 
 

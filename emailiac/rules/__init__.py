@@ -5,6 +5,7 @@ from __future__ import annotations
 from emailiac.rules import (
     dkim,
     dmarc,
+    firewall_descriptions,
     identity,
     logging,
     mtasts,
@@ -13,6 +14,8 @@ from emailiac.rules import (
     passwords,
     ses,
     spf,
+    spf_limits,
+    threat_detection,
     tls,
     tlsrpt,
 )
@@ -22,6 +25,7 @@ __all__ = ["ALL_RULES", "Rule", "rule_by_id"]
 
 ALL_RULES: tuple[Rule, ...] = (
     *spf.RULES,
+    *spf_limits.RULES,
     *dmarc.RULES,
     *dkim.RULES,
     *mtasts.RULES,
@@ -29,7 +33,12 @@ ALL_RULES: tuple[Rule, ...] = (
     *ses.RULES,
     *tls.RULES,
     *mxtls.RULES,
-    *network.RULES,
+    network.NET001,
+    network.NET002,
+    network.NET003,
+    *firewall_descriptions.RULES,  # NET004
+    network.NET005,
+    *threat_detection.RULES,
     *identity.RULES,
     *passwords.RULES,
     *logging.RULES,

@@ -1,4 +1,5 @@
-"""Rules of the network family: what firewalls open to whom, and whether threat detection watches.
+"""Rules of the network family: what firewalls open to whom (NET004, descriptions, and IDS001, threat
+detection, have modules of their own).
 
 Every inbound allow rule is judged on its own (NET001-NET003, NET005): a `self = true` rule or a deny rule
 elsewhere never excuses it; the rules of one group count together only where their sources add up to the
@@ -11,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from emailiac.baseline import Baseline
-from emailiac.model import FirewallRule, Inventory, Provenance, ThreatDetection, Unknown
+from emailiac.model import FirewallRule, Inventory, Unknown
 from emailiac.result import Severity
-from emailiac.rules.account_scope import is_authoritative, not_authoritative, scanned_regions, scope_subject
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
 from emailiac.rules.exposure import Exposure, exposure, is_judged, label, opened_ranges
 from emailiac.rules.gaps import gap_verdicts
@@ -29,12 +29,12 @@ from emailiac.rules.ports import (
 )
 from emailiac.rules.world import world_cover
 
-__all__ = ["RULES"]
+__all__ = ["FIREWALL_REFERENCES", "NET001", "NET002", "NET003", "NET005", "firewall_gaps", "protocol_of"]
 
 # The TLS counterparts of POP3 and IMAP: still mail retrieval, so still segmented (NET005).
 MAIL_RETRIEVAL_TLS_PORTS = (993, 995)
 _TLS_INSTEAD = {110: 995, 143: 993}
-_SG_REFERENCES = (
+FIREWALL_REFERENCES = (
     "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html",
     "https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview",
     "https://cloud.google.com/vpc/docs/firewalls",
@@ -45,14 +45,14 @@ def _single_ports(wanted: tuple[int, ...]) -> Callable[[PortRanges], PortRanges]
     return lambda opened: tuple((p, p) for p in ports_in(opened, wanted))
 
 
-def _protocol(rule: FirewallRule) -> str:
+def protocol_of(rule: FirewallRule) -> str:
     return rule.protocol if isinstance(rule.protocol, str) else "?"
 
 
 def _ports_phrase(rule: FirewallRule, ports: PortRanges) -> str:
-    names = [port_text(lo, _protocol(rule)) for lo, _ in ports]
+    names = [port_text(lo, protocol_of(rule)) for lo, _ in ports]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
-    every = _protocol(rule) == "all" and opened_ranges(rule) == ALL_PORTS
+    every = protocol_of(rule) == "all" and opened_ranges(rule) == ALL_PORTS
     return f"all traffic, {listed} included," if every else listed
 
 
@@ -60,7 +60,8 @@ def _sources_phrase(found: Exposure) -> str:
     return ", ".join(sorted(set(found.sources))) + found.covering
 
 
-def _firewall_gaps(inventory: Inventory) -> Iterator[Verdict]:
+def firewall_gaps(inventory: Inventory) -> Iterator[Verdict]:
+    """Not-assessed verdicts where a scan could not read the security groups."""
     return gap_verdicts(inventory, FirewallRule, "aws", "security-groups")
 
 
@@ -71,7 +72,7 @@ def _judge_exposures(
     on_open: Callable[[FirewallRule, Exposure], Verdict],
     closed_text: str,
 ) -> Iterator[Verdict]:
-    yield from _firewall_gaps(inventory)
+    yield from firewall_gaps(inventory)
     by_group: dict[str, list[FirewallRule]] = {}
     for rule in inventory.of(FirewallRule):
         by_group.setdefault(rule.group, []).append(rule)
@@ -103,7 +104,7 @@ def _world_together(
 
 def _evidence(rule: FirewallRule, ports: PortRanges, sources: tuple[str, ...]) -> str:
     text = ",".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in ports)
-    return f"{rule.rule_key} {_protocol(rule)} {text} from {','.join(sorted(set(sources)))}".strip()
+    return f"{rule.rule_key} {protocol_of(rule)} {text} from {','.join(sorted(set(sources)))}".strip()
 
 
 # ---------------------------------------------------------------- NET001
@@ -180,7 +181,7 @@ NET001 = Rule(
     ),
     check=_check_admin_world,
     controls=("CIS AWS 5.2", "CIS AWS 5.3"),
-    references=_SG_REFERENCES,
+    references=FIREWALL_REFERENCES,
     fix="unsafe",
     fix_title="Narrow the rule to the baseline admin CIDRs",
 )
@@ -252,7 +253,7 @@ NET002 = Rule(
         "}\n"
     ),
     check=_check_plaintext_mail_world,
-    references=("https://www.rfc-editor.org/rfc/rfc8314", *_SG_REFERENCES),
+    references=("https://www.rfc-editor.org/rfc/rfc8314", *FIREWALL_REFERENCES),
     fix="unsafe",
     fix_title="Open the TLS port (993/995) instead of the plaintext one",
 )
@@ -269,7 +270,7 @@ def _check_other_world_ports(inventory: Inventory, baseline: Baseline) -> Iterat
     def on_open(rule: FirewallRule, found: Exposure) -> Verdict:
         opened = opened_ranges(rule)
         assert not isinstance(opened, Unknown)  # an open rule's ports are known
-        protocol = _protocol(rule)
+        protocol = protocol_of(rule)
         if opened == ALL_PORTS:
             what = "all traffic (every protocol and port)" if protocol == "all" else f"every {protocol} port"
         else:
@@ -336,96 +337,9 @@ NET003 = Rule(
         "}\n"
     ),
     check=_check_other_world_ports,
-    references=_SG_REFERENCES,
+    references=FIREWALL_REFERENCES,
     fix="unsafe",
     fix_title="Remove the rule or narrow it to the allowed ports",
-)
-
-
-# ---------------------------------------------------------------- NET004
-
-
-def _check_description(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    yield from _firewall_gaps(inventory)
-    seen: set[tuple[str, str | None, int | None, str]] = set()
-    for rule in inventory.of(FirewallRule):
-        # A GCP firewall's allow blocks share the resource's one description: judge it once.
-        key = (rule.prov.address, rule.prov.file, rule.prov.line, rule.rule_key)
-        if key in seen:
-            continue
-        seen.add(key)
-        text = rule.description
-        if isinstance(text, Unknown):
-            yield not_assessed(rule.prov, f"{label(rule)}: description is not known ({text.reason})")
-        elif text is None or not text.strip():
-            yield fail(
-                rule.prov,
-                f"{label(rule)} has no description"
-                + ("" if rule.rule_key else f" ({rule.direction} {rule.action} rule)"),
-                evidence=rule.rule_key,
-                fix_hint="Add a description saying who needs this rule and why",
-                rule_key=rule.rule_key,
-                attribute="description",
-                value=_placeholder(rule),
-            )
-        else:
-            yield passed(rule.prov, f"{label(rule)} is described: {text.strip()!r}", evidence=rule.rule_key)
-
-
-def _placeholder(rule: FirewallRule) -> str:
-    """A description to fill in, naming what the rule lets through."""
-    opened = opened_ranges(rule)
-    protocol = _protocol(rule)
-    if isinstance(opened, Unknown) or not opened:
-        what = "all traffic" if protocol == "all" else protocol
-    elif opened == ALL_PORTS:
-        what = "all traffic" if protocol == "all" else f"every {protocol} port"
-    else:
-        what = f"ports {ranges_text(opened)}" if protocol == "all" else f"{ranges_text(opened)}/{protocol}"
-    return f"TODO: say who needs {what} and why"
-
-
-NET004 = Rule(
-    id="NET004",
-    slug="firewall-rule-without-description",
-    title="Firewall rule without a description",
-    severity=Severity.LOW,
-    family="network",
-    sources=("terraform", "aws"),
-    summary=(
-        "Flags firewall rules, inbound and outbound, allow and deny, that carry no description. For inline "
-        "security group rules the `description` of the `ingress`/`egress` block counts, not the group's; a "
-        "GCP firewall's own description covers its allow and deny blocks."
-    ),
-    rationale=(
-        "A rule nobody can explain is a rule nobody dares remove: undocumented openings pile up until a "
-        "review cannot tell the needed from the forgotten."
-    ),
-    bad_example=(
-        'resource "aws_security_group_rule" "smtp" {\n'
-        '  type              = "ingress"\n'
-        "  security_group_id = aws_security_group.mail.id\n"
-        '  protocol          = "tcp"\n'
-        "  from_port         = 25\n"
-        "  to_port           = 25\n"
-        '  cidr_blocks       = ["0.0.0.0/0"]\n'
-        "}\n"
-    ),
-    good_example=(
-        'resource "aws_security_group_rule" "smtp" {\n'
-        '  type              = "ingress"\n'
-        '  description       = "Inbound SMTP from the internet (MX)"\n'
-        "  security_group_id = aws_security_group.mail.id\n"
-        '  protocol          = "tcp"\n'
-        "  from_port         = 25\n"
-        "  to_port           = 25\n"
-        '  cidr_blocks       = ["0.0.0.0/0"]\n'
-        "}\n"
-    ),
-    check=_check_description,
-    references=_SG_REFERENCES,
-    fix="safe",
-    fix_title="Add a description placeholder to the rule",
 )
 
 
@@ -509,101 +423,7 @@ NET005 = Rule(
         "}\n"
     ),
     check=_check_segmentation,
-    references=_SG_REFERENCES,
+    references=FIREWALL_REFERENCES,
     fix="display-only",  # which ranges or identities to allow is not in the configuration
     fix_title="Narrow the source range",
 )
-
-
-# ---------------------------------------------------------------- IDS001
-
-
-_SERVICES = {"guardduty": "GuardDuty"}
-
-
-def _check_threat_detection(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    yield from gap_verdicts(inventory, ThreatDetection, "aws", "guardduty")
-    detectors = list(inventory.of(ThreatDetection))
-    for det in detectors:
-        where = f" in {det.region}" if det.region else ""
-        name = f"{_SERVICES.get(det.service, det.service)} detector {det.prov.address}{where}"
-        if isinstance(det.enabled, Unknown):
-            yield not_assessed(det.prov, f"{name}: enable is not known ({det.enabled.reason})")
-        elif det.enabled:
-            yield passed(det.prov, f"{name} is enabled", evidence=det.service)
-        else:
-            yield fail(
-                det.prov,
-                f"{name} is disabled",
-                evidence=det.service,
-                fix_hint="Set enable = true on the GuardDuty detector",
-                attribute="enable",
-                value=True,
-            )
-    regions = scanned_regions(inventory)
-    if regions:
-        yield from _regions_without_detector(inventory, regions, detectors)
-        return
-    if detectors or inventory.gap(ThreatDetection):
-        return
-    subject = scope_subject(inventory, "aws_account", "aws", "aws://guardduty")
-    if not is_authoritative(inventory, baseline, "aws_account"):
-        yield not_authoritative(subject, "aws_account", "no aws_guardduty_detector is declared")
-        return
-    yield fail(
-        subject,
-        "no threat detection: the AWS account has no GuardDuty detector",
-        evidence="guardduty absent",
-        fix_hint='Add resource "aws_guardduty_detector" with enable = true',
-        resource="aws_guardduty_detector",
-        attributes={"enable": True},
-    )
-
-
-def _regions_without_detector(
-    inventory: Inventory, regions: list[str], detectors: list[ThreatDetection]
-) -> Iterator[Verdict]:
-    """GuardDuty is regional: each scanned region needs its own detector (one region's covers no other)."""
-    covered = {d.region for d in detectors}
-    for region in regions:
-        if region in covered or inventory.gap(ThreatDetection, region) is not None:
-            continue  # judged by its detectors above, or not assessed through the gap
-        yield fail(
-            Provenance("aws", f"aws://{region}/guardduty", region=region),
-            f"no threat detection in {region}: the region has no GuardDuty detector (a detector watches only "
-            "its own region)",
-            evidence=f"guardduty absent {region}",
-            fix_hint=f'Add resource "aws_guardduty_detector" with enable = true for {region}',
-            resource="aws_guardduty_detector",
-            attributes={"enable": True},
-            region=region,
-        )
-
-
-IDS001 = Rule(
-    id="IDS001",
-    slug="threat-detection-disabled",
-    title="No enabled threat detection",
-    severity=Severity.MEDIUM,
-    family="network",
-    sources=("terraform", "aws"),
-    summary=(
-        "Fails when a GuardDuty detector is declared with `enable = false`, or when the account has none. An "
-        "absence counts only where the input speaks for the whole AWS account (a live scan, or "
-        "`terraform.authoritative: [aws_account]` in the baseline); elsewhere it is out of scope. GuardDuty is "
-        "regional: a live scan fails each scanned region without a detector of its own."
-    ),
-    rationale=(
-        "Credential stuffing against SES SMTP users, compromised instances sending spam and calls from "
-        "known-bad addresses go unnoticed without an intrusion detection service reading the account's logs."
-    ),
-    bad_example='resource "aws_guardduty_detector" "main" {\n  enable = false\n}\n',
-    good_example='resource "aws_guardduty_detector" "main" {\n  enable = true\n}\n',
-    check=_check_threat_detection,
-    references=("https://docs.aws.amazon.com/guardduty/latest/ug/what-is-guardduty.html",),
-    fix="safe",
-    fix_title="Enable a GuardDuty detector",
-)
-
-
-RULES: tuple[Rule, ...] = (NET001, NET002, NET003, NET004, NET005, IDS001)

@@ -3,8 +3,7 @@
 SPF001 is an absence rule: it judges each mail domain (see maildomains) where the inventory speaks for the
 domain's name. SPF002-SPF005 judge every published SPF record; a record whose text is partly unresolved is
 judged on the complete terms before its first unknown part and is otherwise not assessed (see spf_values).
-SPF003 judges each name that publishes an SPF record. SPF006 judges every TXT record, whatever it holds:
-the 255-byte limit is the DNS's.
+SPF003 judges each name that publishes an SPF record. SPF004-SPF006 are in spf_limits.py.
 """
 
 from __future__ import annotations
@@ -15,12 +14,10 @@ from typing import Any
 from emailiac.baseline import Baseline
 from emailiac.mailauth import (
     SpfRecord,
-    check_string_lengths,
     count_lookups,
     is_spf,
     parse_spf,
     qualifier_strength,
-    split_txt_value,
 )
 from emailiac.mailauth.partial import spf_known_terms
 from emailiac.model import Inventory, Unknown
@@ -40,18 +37,14 @@ from emailiac.rules.spf_values import (
     SpfValue,
     judged_here,
     known_prefix,
-    label,
     merge_records,
     spf_values,
 )
-from emailiac.rules.tfaddress import resource_type
 
-__all__ = ["RULES"]
+__all__ = ["RFC7208", "RULES", "spf_evidence", "spf_values_in", "suggested_record"]
 
-_RFC = "https://www.rfc-editor.org/rfc/rfc7208"
+RFC7208 = "https://www.rfc-editor.org/rfc/rfc7208"
 _QUALIFIER_NAMES = {"+": "pass", "?": "neutral", "~": "softfail", "-": "fail"}
-# Syntax problems and risky-but-working constructs SPF005 reports besides permerror-level errors.
-_SPF005_WARNINGS = frozenset({"ptr", "all-position", "redirect-ignored"})
 
 
 def _could_be_spf(pattern: str | None) -> bool:
@@ -62,13 +55,16 @@ def _certainly_spf(pattern: str | None) -> bool:
     return starts_with(pattern, "v=spf1 ")
 
 
-def _values(inventory: Inventory, baseline: Baseline) -> tuple[DnsView, list[SpfValue]]:
+def spf_values_in(inventory: Inventory, baseline: Baseline) -> tuple[DnsView, list[SpfValue]]:
+    """The DNS view and the SPF values published at the mail domains (the records SPF002-SPF005 judge)."""
     view = DnsView.of(inventory)
     names = {d.name for d in mail_domains(inventory, baseline, view)}
     return view, spf_values(view, names)
 
 
-def _evidence(value: SpfValue, what: str) -> str:
+def spf_evidence(value: SpfValue, what: str) -> str:
+    """Evidence naming one SPF value: the value's place tells apart two SPF values of one record (which
+    SPF003 reports)."""
     # The value's place tells apart two SPF values of one record (which SPF003 reports).
     where = f"#{value.value.index}" if value.value.index else ""
     return f"{value.name}{where} {what}"
@@ -141,7 +137,7 @@ SPF001 = Rule(
     ),
     check=_check_present,
     controls=("MS.EXO.2.2v3",),
-    references=(f"{_RFC}#section-3", "https://docs.aws.amazon.com/ses/latest/dg/send-email-authentication-spf.html"),
+    references=(f"{RFC7208}#section-3", "https://docs.aws.amazon.com/ses/latest/dg/send-email-authentication-spf.html"),
     fix="unsafe",
     fix_title="Publish an SPF record that ends in -all",
 )
@@ -171,7 +167,7 @@ def _judge_all(value: SpfValue, record: SpfRecord, view: DnsView, baseline: Base
         if qualifier is None:
             where = f"SPF record of {name} ends with {target.text if target else 'a redirect'}"
             if resolver.unresolved:
-                return not_assessed(subject, f"{where}: {resolver.unresolved[0]}", evidence=_evidence(value, "all"))
+                return not_assessed(subject, f"{where}: {resolver.unresolved[0]}", evidence=spf_evidence(value, "all"))
             return out_of_scope(subject, f"{where}, whose record is not declared in this configuration")
     seen = f"{qualifier}all" if qualifier else "no all mechanism"
     # A record made of the known terms around unknown parts has no reliable positions.
@@ -185,7 +181,7 @@ def _judge_all(value: SpfValue, record: SpfRecord, view: DnsView, baseline: Base
             shown += " through its redirect"
     strength = qualifier_strength(qualifier)
     if strength >= qualifier_strength(want):
-        return passed(subject, f"SPF record of {name} {shown}", evidence=_evidence(value, f"{qualifier}all"))
+        return passed(subject, f"SPF record of {name} {shown}", evidence=spf_evidence(value, f"{qualifier}all"))
     replacement = None if partial else _rewrite_all(record, want)
     data = {"record": record.text, "name": name}
     if replacement is not None:
@@ -199,7 +195,7 @@ def _judge_all(value: SpfValue, record: SpfRecord, view: DnsView, baseline: Base
     return fail(
         subject,
         f"SPF record of {name} {shown}; {reason}",
-        evidence=_evidence(value, f"{qualifier or 'none'}all"),
+        evidence=spf_evidence(value, f"{qualifier or 'none'}all"),
         fix_hint=f"End the SPF record of {name} with {want}all",
         severity=Severity.CRITICAL if critical else None,
         **data,
@@ -216,7 +212,7 @@ def _weak_partial_all(value: SpfValue, view: DnsView, baseline: Baseline) -> Ver
 
 
 def _check_all(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    view, values = _values(inventory, baseline)
+    view, values = spf_values_in(inventory, baseline)
     for value in values:
         record = value.record
         if record is None:
@@ -231,7 +227,7 @@ def _check_all(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
                 yield not_assessed(
                     value.value.subject,
                     f"SPF record of {value.name}: its all mechanism is not known ({value.unknown.reason})",
-                    evidence=_evidence(value, "all"),
+                    evidence=spf_evidence(value, "all"),
                 )
                 continue
         yield _judge_all(value, record, view, baseline)
@@ -273,7 +269,7 @@ SPF002 = Rule(
     ),
     check=_check_all,
     controls=("MS.EXO.2.2v3",),
-    references=(f"{_RFC}#section-5.1", f"{_RFC}#section-8"),
+    references=(f"{RFC7208}#section-5.1", f"{RFC7208}#section-8"),
     fix="unsafe",
     fix_title="End the SPF record with -all",
 )
@@ -376,315 +372,10 @@ SPF003 = Rule(
     ),
     check=_check_single,
     controls=(),
-    references=(f"{_RFC}#section-4.5",),
+    references=(f"{RFC7208}#section-4.5",),
     fix="unsafe",
     fix_title="Merge the SPF records into one",
 )
 
 
-# ---------------------------------------------------------------- SPF004
-
-
-def _check_lookups(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    view, values = _values(inventory, baseline)
-    limit = baseline.spf.max_lookups
-    void_limit = baseline.spf.max_void_lookups
-    for value in values:
-        subject, name = value.value.subject, value.name
-        record = value.record
-        partial = record is None
-        if record is None:
-            assert value.unknown is not None
-            record = known_prefix(value.unknown.pattern)
-            if record is None:
-                yield not_assessed(
-                    subject,
-                    f"SPF record of {name}: its terms are not known ({value.unknown.reason})",
-                    evidence=_evidence(value, "lookups"),
-                )
-                continue
-        resolver = InventoryResolver(view)
-        count = count_lookups(record, resolver, domain=name, targets=resolver.has_records)
-        exact = count.exact and not partial
-        bound = "" if exact else "at least "
-        counted = f"{bound}{count.total} DNS-querying terms (include, a, mx, ptr, exists, redirect)"
-        if count.loops:
-            yield fail(
-                subject,
-                f"SPF record of {name} loops ({'; '.join(count.loops)}): evaluation never ends, so receivers run "
-                f"past the limit of {limit} DNS look-ups and return permerror",
-                evidence=_evidence(value, "lookups"),
-                fix_hint=f"Break the loop: no include or redirect of {name}'s SPF chain may lead back to a record "
-                "already on it",
-                record=record.text,
-                lookups=count.total,
-                loops=list(count.loops),
-                chain=[(step.via, step.name, step.subtotal) for step in count.chain],
-            )
-            continue
-        problems = []
-        if count.total > limit:
-            followed = [f"{step.via}:{step.name} {step.lookups}" for step in count.chain if step.status == "ok"]
-            through = f" (through {', '.join(followed)})" if followed else ""
-            problems.append(f"needs {counted}{through}; the limit is {limit}, beyond which receivers return permerror")
-        if count.void > void_limit:
-            voids = [f"{step.via}:{step.name}" for step in count.chain if step.status == "void"]
-            problems.append(
-                f"meets {count.void} void look-ups ({', '.join(voids)}: no such name, or no records); the limit is "
-                f"{void_limit}, beyond which receivers return permerror"
-            )
-        if problems:
-            yield fail(
-                subject,
-                f"SPF record of {name} {'; '.join(problems)}",
-                evidence=_evidence(value, "lookups"),
-                fix_hint=f"Cut the SPF record of {name} to {limit} DNS look-ups and no void ones: replace includes "
-                "with the ip4/ip6 ranges they publish, drop senders no longer used and names that do not exist",
-                record=record.text,
-                lookups=count.total,
-                void=count.void,
-                chain=[(step.via, step.name, step.subtotal) for step in count.chain],
-            )
-        elif exact:
-            yield passed(
-                subject,
-                f"SPF record of {name} needs {counted} of {limit}, {count.void} void look-ups",
-                evidence=_evidence(value, "lookups"),
-            )
-        elif partial or resolver.unresolved:
-            reason = value.unknown.reason if partial and value.unknown is not None else resolver.unresolved[0]
-            yield not_assessed(
-                subject,
-                f"SPF record of {name}: {counted} counted, the rest is not known ({reason})",
-                evidence=_evidence(value, "lookups"),
-            )
-        else:
-            outside = ", ".join(count.unexpanded)
-            yield out_of_scope(
-                subject,
-                f"SPF record of {name}: {counted} counted of {limit}; the records of {outside} are not declared "
-                "in this configuration, so their look-ups are not counted",
-            )
-
-
-SPF004 = Rule(
-    id="SPF004",
-    slug="spf-too-many-lookups",
-    title="SPF record needs more than 10 DNS look-ups",
-    severity=Severity.HIGH,
-    family="spf",
-    sources=("terraform", "dns"),
-    summary=(
-        "Fails when evaluating an SPF record takes more DNS-querying terms (include, a, mx, ptr, exists, "
-        "redirect) than the baseline's limit (10), or never ends because an include/redirect chain loops back "
-        "(`include:` of itself, `redirect=` to itself, A -> B -> A; the finding shows the chain). Nested includes "
-        "are followed where their records are in the inventory (declared in the same configuration, or read "
-        "from live DNS); includes outside it leave the count a lower bound, which fails once it is over the "
-        "limit and is out of scope otherwise."
-    ),
-    rationale=(
-        "RFC 7208 4.6.4 caps an SPF evaluation at 10 DNS look-ups; one more and receivers return permerror, so "
-        "legitimate mail fails SPF."
-    ),
-    bad_example=(
-        'resource "aws_route53_record" "spf" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=spf1 a mx include:a.example include:b.example include:c.example include:d.example '
-        'include:e.example include:f.example include:g.example include:h.example include:i.example -all"]\n'
-        "}\n"
-    ),
-    good_example=(
-        'resource "aws_route53_record" "spf" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=spf1 ip4:192.0.2.0/24 include:amazonses.com -all"]\n'
-        "}\n"
-    ),
-    check=_check_lookups,
-    controls=(),
-    references=(f"{_RFC}#section-4.6.4",),
-    fix="display-only",
-    fix_title="Flatten the SPF record under 10 look-ups",
-)
-
-
-# ---------------------------------------------------------------- SPF005
-
-
-def _problems(record: SpfRecord) -> list[str]:
-    return [p.message for p in record.problems if p.is_error or p.code in _SPF005_WARNINGS]
-
-
-def _loops(record: SpfRecord, view: DnsView, name: str) -> list[str]:
-    """Include/redirect loops through the records of the inventory: a permanent error (RFC 7208 4.6.4)."""
-    loops = count_lookups(record, InventoryResolver(view), domain=name).loops
-    return [f"its include/redirect chain loops ({loop}), so receivers return permerror" for loop in loops]
-
-
-def _check_syntax(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    view, values = _values(inventory, baseline)
-    for value in values:
-        subject, name = value.value.subject, value.name
-        record = value.record or (known_prefix(value.unknown.pattern) if value.unknown is not None else None)
-        problems = [*_problems(record), *_loops(record, view, name)] if record is not None else []
-        if problems:
-            assert record is not None
-            yield fail(
-                subject,
-                f"SPF record of {name}: {'; '.join(problems)}",
-                evidence=_evidence(value, "syntax"),
-                fix_hint=f"Correct the SPF record of {name}",
-                record=record.text,
-                problems=problems,
-            )
-        elif value.record is None:
-            reason = value.unknown.reason if value.unknown is not None else ""
-            yield not_assessed(
-                subject, f"SPF record of {name} is not known ({reason})", evidence=_evidence(value, "syntax")
-            )
-        else:
-            yield passed(subject, f"SPF record of {name} is well formed", evidence=_evidence(value, "syntax"))
-
-
-SPF005 = Rule(
-    id="SPF005",
-    slug="spf-syntax-error",
-    title="SPF record has a syntax error or uses ptr",
-    severity=Severity.MEDIUM,
-    family="spf",
-    sources=("terraform", "dns"),
-    summary=(
-        "Fails for an SPF record with a syntax error (a bad ip4/ip6 network, an unknown mechanism, an include "
-        "without a domain, a malformed macro), with terms after `all` (never evaluated), with the deprecated "
-        "`ptr` mechanism, or whose include/redirect chain through records declared in the same configuration "
-        "loops back on itself (a permanent error)."
-    ),
-    rationale=(
-        "A syntax error makes receivers return permerror, which most treat as no SPF. Terms after `all` are "
-        "never evaluated, so senders listed there fail. `ptr` is slow, unreliable and deprecated (RFC 7208 5.5)."
-    ),
-    bad_example=(
-        'resource "aws_route53_record" "spf" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=spf1 ip4:192.0.2.300 ptr -all"]\n'
-        "}\n"
-    ),
-    good_example=(
-        'resource "aws_route53_record" "spf" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=spf1 ip4:192.0.2.30 -all"]\n'
-        "}\n"
-    ),
-    check=_check_syntax,
-    controls=(),
-    references=(f"{_RFC}#section-5.5", f"{_RFC}#section-12"),
-)
-
-
-# ---------------------------------------------------------------- SPF006
-
-
-def _split_spelling(strings: list[str], rtype: str | None) -> str:
-    """How the split value is written in the record's own resource."""
-    if rtype == "google_dns_record_set":
-        return " ".join(f'"{s}"' for s in strings)
-    return '""'.join(strings)  # Route 53 and zone-file-minded providers
-
-
-def _check_lengths(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    view = DnsView.of(inventory)
-    for record in view.records:
-        values = txt_values(record)
-        if not values or record.prov.source == "dns":
-            continue  # DNS answers hold character-strings of at most 255 bytes: a live string cannot be longer
-        name = label(record)
-        problems: list[str] = []
-        splits: list[dict[str, object]] = []
-        unknown: Unknown | None = None
-        for value in values:
-            if isinstance(value.text, Unknown):
-                unknown = unknown if unknown is not None else value.text
-                continue
-            found = check_string_lengths(value.strings)
-            if found:
-                problems.extend(p.message for p in found)
-                parts = [part for s in value.strings for part in split_txt_value(s)]
-                splits.append(
-                    {
-                        "index": value.index,
-                        "strings": parts,
-                        "replacement": _split_spelling(parts, resource_type(record.prov)),
-                    }
-                )
-        evidence = f"{name} strings"
-        if problems:
-            yield fail(
-                record.prov,
-                f"TXT record {name}: {'; '.join(problems)}",
-                evidence=evidence,
-                fix_hint=f"Split the TXT value at {name} into character-strings of at most 255 bytes",
-                name=name,
-                splits=splits,
-            )
-        elif unknown is not None:
-            yield not_assessed(
-                record.prov, f"TXT record {name}: a value is not known ({unknown.reason})", evidence=evidence
-            )
-        else:
-            yield passed(record.prov, f"TXT record {name} has no character-string over 255 bytes", evidence=evidence)
-
-
-SPF006 = Rule(
-    id="SPF006",
-    slug="txt-string-too-long",
-    title="TXT character-string over 255 bytes",
-    severity=Severity.MEDIUM,
-    family="spf",
-    sources=("terraform",),
-    summary=(
-        "Fails for a TXT record (SPF, DKIM key or any other) with a character-string longer than 255 bytes that "
-        'is not split: in Route 53 write `\\"\\"` between the parts of one value, in Cloud DNS quote each part. '
-        "Azure DNS and Cloudflare split long values themselves, so their records pass."
-    ),
-    rationale=(
-        "A DNS character-string holds at most 255 bytes (RFC 1035 3.3, RFC 7208 3.3). Providers reject a longer "
-        "one or cut it where they like; a 2048-bit DKIM key always needs splitting."
-    ),
-    bad_example=(
-        'resource "aws_route53_record" "dkim" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "s1._domainkey.example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=DKIM1; k=rsa; p=MIIBIjANBgkq...(392 characters)...IDAQAB"]\n'
-        "}\n"
-    ),
-    good_example=(
-        'resource "aws_route53_record" "dkim" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "s1._domainkey.example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=DKIM1; k=rsa; p=MIIBIjANBgkq...(first 255 bytes)\\"\\"...(the rest)...IDAQAB"]\n'
-        "}\n"
-    ),
-    check=_check_lengths,
-    controls=(),
-    references=(f"{_RFC}#section-3.3", "https://www.rfc-editor.org/rfc/rfc1035#section-3.3"),
-    fix="safe",
-    fix_title="Split the TXT value into 255-byte strings",
-)
-
-
-RULES: tuple[Rule, ...] = (SPF001, SPF002, SPF003, SPF004, SPF005, SPF006)
+RULES: tuple[Rule, ...] = (SPF001, SPF002, SPF003)

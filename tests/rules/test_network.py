@@ -10,7 +10,9 @@ from emailiac.baseline import Baseline, NetworkBaseline, TerraformBaseline
 from emailiac.model import FirewallRule, Gap, Inventory, Provenance, ThreatDetection, Unknown
 from emailiac.result import Status
 from emailiac.rules.base import Rule, Verdict
-from emailiac.rules.network import IDS001, NET001, NET002, NET003, NET004, NET005
+from emailiac.rules.firewall_descriptions import NET004
+from emailiac.rules.network import NET001, NET002, NET003, NET005
+from emailiac.rules.threat_detection import IDS001
 
 WORLD = "0.0.0.0/0"
 ALL = ((0, 65535),)
