@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from emailiac.model import Inventory, Note
-from emailiac.result import Evaluation, InputError, Result, Suppression
+from emailiac.result import Evaluation, Finding, InputError, Result, Suppression
 
 if TYPE_CHECKING:
     # The loader, adapters and rules are imported when a run needs them: a re-run answered from the result
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from emailiac.sources.terraform.loader import TerraformLoad
     from emailiac.sources.terraform.resource import TfResource
 
-__all__ = ["Collected", "LintOptions", "collect", "finish", "judge", "lint", "matters"]
+__all__ = ["Collected", "LintOptions", "collect", "finish", "judge", "lint", "matters", "name_root"]
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,20 @@ def _keep(ev: Evaluation, only_files: set[str] | None) -> bool:
 
 
 def _in_root(ev: Evaluation, root: str) -> Evaluation:
-    return replace(ev, subject=replace(ev.subject, root=root))
+    return ev if ev.subject.root == root else replace(ev, subject=replace(ev.subject, root=root))
+
+
+def _finding_in_root(finding: Finding, root: str) -> Finding:
+    ev = finding.evaluation
+    return finding if ev.subject.root == root else replace(finding, evaluation=_in_root(ev, root))
+
+
+def name_root(result: Result, root: str) -> None:
+    """Every subject of `result` names `root`, as in a run of several roots (done where the root is judged,
+    so that merging copies nothing)."""
+    result.findings = [_finding_in_root(f, root) for f in result.findings]
+    result.passes = [_in_root(e, root) for e in result.passes]
+    result.not_assessed = [_in_root(e, root) for e in result.not_assessed]
 
 
 def _merge_results(results: list[Result], roots: list[str]) -> Result:
@@ -186,7 +199,7 @@ def _merge_results(results: list[Result], roots: list[str]) -> Result:
     merged = Result(baseline=results[0].baseline, errors=results[0].errors, rules_run=results[0].rules_run)
     sources: set[str] = set()
     for result, root in zip(results, roots, strict=True):
-        merged.findings += [replace(f, evaluation=_in_root(f.evaluation, root)) for f in result.findings]
+        merged.findings += [_finding_in_root(f, root) for f in result.findings]
         merged.passes += [_in_root(e, root) for e in result.passes]
         merged.not_assessed += [_in_root(e, root) for e in result.not_assessed]
         merged.warnings += result.warnings

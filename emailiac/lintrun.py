@@ -68,6 +68,7 @@ def _run_roots(
         tree=linted_tree(paths),
         use_cache=options.cache,
         callers=module_callers(roots) if fixes and len(roots) > 1 else {},
+        name_roots=len(roots) > 1,
     )
     jobs = options.jobs or os.cpu_count() or 1
     judged = judge_roots(roots, settings, jobs, parse_many_for(options.jobs, options.cache))

@@ -58,6 +58,7 @@ class JudgeSettings:
     tree: tuple[Path, ...] = ()  # where file functions may read
     use_cache: bool = True
     callers: Mapping[str, frozenset[str]] = field(default_factory=dict)  # module folder -> roots calling it
+    name_roots: bool = False  # several roots in the run: every subject names its root
     salt: str = ""  # judge_salt(), computed once per run
 
 
@@ -77,7 +78,14 @@ def judge_salt(settings: JudgeSettings) -> str:
     from emailiac.fixes.context import FIXES_FILE
     from emailiac.runcache import code_digest
 
-    what = (code_digest(), settings.baseline, sorted(settings.only), sorted(settings.skip), settings.fixes)
+    what = (
+        code_digest(),
+        settings.baseline,
+        sorted(settings.only),
+        sorted(settings.skip),
+        settings.fixes,
+        settings.name_roots,
+    )
     return hashlib.sha256(repr((*what, settings.today.isoformat(), FIXES_FILE)).encode()).hexdigest()
 
 
@@ -184,6 +192,7 @@ def judge_root(
     instances, when known (else planning estimates them, and records what it took)."""
     from emailiac.engine import evaluate
     from emailiac.fixes.shared import module_instances
+    from emailiac.lint import name_root
     from emailiac.sources.terraform.adapters import facts_from_resources
     from emailiac.sources.terraform.resource import ResourceIndex
 
@@ -207,6 +216,8 @@ def judge_root(
         suppressions=load.suppressions,
         today=settings.today,
     )
+    if settings.name_roots:
+        name_root(result, name)
     local = module_instances({name: resources})
     judged = JudgedRoot(name, dataclasses.replace(load, resources=[]), result, instances=local)
     if settings.fixes:
