@@ -6,15 +6,13 @@ The YAML is validated against `schemas/baseline.schema.json`, then read into the
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from emailiac.resources import resource_path
-from emailiac.yamlsafe import safe_load
 
 __all__ = [
     "BUILTIN_PROFILES",
@@ -208,6 +206,10 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # only when a profile is not in the cache, or for a baseline file
+
+    from emailiac.yamlsafe import safe_load
+
     try:
         return safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -251,6 +253,29 @@ def load_baseline_data(name_or_path: str) -> dict[str, Any]:
 
 
 def load_baseline(name_or_path: str = "default") -> Baseline:
+    if name_or_path in BUILTIN_PROFILES:
+        return _builtin(name_or_path)
     data = load_baseline_data(name_or_path)
     baseline: Baseline = _build(Baseline, data)
+    return baseline
+
+
+_MAGIC = b"emailiac-baseline-1\n"
+
+
+def _builtin(name: str) -> Baseline:
+    """A built-in profile, kept built in the cache folder (reading YAML costs a tenth of a pre-commit lint),
+    keyed by every profile's text and this module's code."""
+    from emailiac.cachestore import EntryStore, default_cache_dir
+
+    digest = hashlib.sha256(name.encode() + b"\0" + Path(__file__).read_bytes())
+    for profile in BUILTIN_PROFILES:
+        digest.update((_PROFILE_DIR / f"{profile}.yaml").read_bytes())
+    store = EntryStore(default_cache_dir() / "baselines", _MAGIC)
+    key = digest.hexdigest()
+    cached = store.read(key)
+    if isinstance(cached, Baseline):
+        return cached
+    baseline: Baseline = _build(Baseline, load_baseline_data(name))
+    store.write(key, baseline)
     return baseline

@@ -7,10 +7,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from emailiac.yamlsafe import safe_load
-
 __all__ = ["Config", "ConfigError", "find_config", "load_config"]
 
 
@@ -93,6 +89,10 @@ def load_config(path: Path | None) -> Config:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: {exc}") from None
         return _from_mapping(data, str(path))
+    import yaml  # only when there is a YAML file to read
+
+    from emailiac.yamlsafe import safe_load
+
     try:
         return _from_mapping(safe_load(text), str(path))
     except RecursionError:

@@ -19,14 +19,13 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from emailiac.cachestore import EntryStore, default_cache_dir
 from emailiac.model import Inventory
 from emailiac.result import Result
-from emailiac.sources.terraform.cachestore import EntryStore, default_cache_dir
 from emailiac.sources.terraform.loader import ParseStore, TerraformLoad, load_root
 from emailiac.sources.terraform.readlog import reads_unchanged
 from emailiac.sources.terraform.rootcache import RootCache
@@ -75,10 +74,9 @@ class JudgedRoot:
 
 def judge_salt(settings: JudgeSettings) -> str:
     """Everything besides a root's own inputs that its verdicts and plans depend on."""
-    from emailiac.fixes.context import FIXES_FILE
     from emailiac.runcache import code_digest
 
-    what = (
+    what: tuple[object, ...] = (
         code_digest(),
         settings.baseline,
         sorted(settings.only),
@@ -86,7 +84,11 @@ def judge_salt(settings: JudgeSettings) -> str:
         settings.fixes,
         settings.name_roots,
     )
-    return hashlib.sha256(repr((*what, settings.today.isoformat(), FIXES_FILE)).encode()).hexdigest()
+    if settings.fixes:  # where new blocks go (imported only then: the fix planners are large)
+        from emailiac.fixes.context import FIXES_FILE
+
+        what = (*what, FIXES_FILE)
+    return hashlib.sha256(repr((*what, settings.today.isoformat())).encode()).hexdigest()
 
 
 class _JudgedCache:
@@ -191,7 +193,6 @@ def judge_root(
     """Load, judge and (with `settings.fixes`) plan fixes for one root. `instances`: the run's real module
     instances, when known (else planning estimates them, and records what it took)."""
     from emailiac.engine import evaluate
-    from emailiac.fixes.shared import module_instances
     from emailiac.lint import name_root
     from emailiac.sources.terraform.adapters import facts_from_resources
     from emailiac.sources.terraform.resource import ResourceIndex
@@ -218,9 +219,11 @@ def judge_root(
     )
     if settings.name_roots:
         name_root(result, name)
-    local = module_instances({name: resources})
-    judged = JudgedRoot(name, dataclasses.replace(load, resources=[]), result, instances=local)
+    judged = JudgedRoot(name, dataclasses.replace(load, resources=[]), result)
     if settings.fixes:
+        from emailiac.fixes.shared import module_instances
+
+        local = judged.instances = module_instances({name: resources})
         known = instances if instances is not None else _estimate(local, name, settings.callers)
         _plan(judged, resources, inventory, settings, store, known)
     if cache is not None:
@@ -258,6 +261,8 @@ def judge_roots(roots: Sequence[Path], settings: JudgeSettings, jobs: int, parse
     if settings.use_cache and not settings.salt:
         settings = dataclasses.replace(settings, salt=judge_salt(settings))
     if jobs > 1 and len(roots) > 1:
+        from concurrent.futures import ProcessPoolExecutor  # loads multiprocessing: only for a pool
+
         with ProcessPoolExecutor(
             max_workers=min(jobs, len(roots)), initializer=_start_worker, initargs=(settings,)
         ) as pool:

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from emailiac.cachestore import EntryStore, default_cache_dir
 from emailiac.result import InputError, Result, Severity, exit_code_for
-from emailiac.sources.terraform.cachestore import EntryStore, default_cache_dir
 
 if TYPE_CHECKING:
     from emailiac.baseline import Baseline

@@ -5,25 +5,15 @@ The command line picks one from REPORTERS and writes what it returns; nothing he
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
-from emailiac.drift.model import DriftReport
-from emailiac.report import (
-    checkstyle,
-    drift_json,
-    drift_markdown,
-    drift_text,
-    github,
-    gitlab,
-    html,
-    json_report,
-    junit,
-    markdown,
-    sarif,
-    text,
-)
 from emailiac.report.options import ReportOptions, rules_by_id
 from emailiac.result import Result
+
+if TYPE_CHECKING:
+    from emailiac.drift.model import DriftReport
 
 __all__ = [
     "DRIFT_REPORTERS",
@@ -37,27 +27,53 @@ __all__ = [
 ]
 
 Reporter = Callable[[Result, ReportOptions], str]
-DriftReporter = Callable[[DriftReport, ReportOptions], str]
+DriftReporter = Callable[["DriftReport", ReportOptions], str]
 
-REPORTERS: dict[str, Reporter] = {
-    "text": text.render,
-    "json": json_report.render,
-    "sarif": sarif.render,
-    "junit": junit.render,
-    "markdown": markdown.render,
-    "github": github.render,
-    "gitlab": gitlab.render,
-    "checkstyle": checkstyle.render,
-    "html": html.render,
-}
+
+class _Registry(Mapping[str, Any]):
+    """Renderers by format name; a format's module is imported when the format is first used (a run writes
+    one or two formats, and some modules import much: XML, HTML, the drift model)."""
+
+    def __init__(self, entries: dict[str, str]) -> None:
+        self._entries = entries  # format -> "module.function" under emailiac.report
+        self._loaded: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._loaded:
+            module, _, function = self._entries[name].rpartition(".")
+            self._loaded[name] = getattr(importlib.import_module(f"emailiac.report.{module}"), function)
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+REPORTERS: Mapping[str, Reporter] = _Registry(
+    {
+        "text": "text.render",
+        "json": "json_report.render",
+        "sarif": "sarif.render",
+        "junit": "junit.render",
+        "markdown": "markdown.render",
+        "github": "github.render",
+        "gitlab": "gitlab.render",
+        "checkstyle": "checkstyle.render",
+        "html": "html.render",
+    }
+)
 
 # `emailiac drift` reports: the same HTML page renderer, with drift entries and coverage.
-DRIFT_REPORTERS: dict[str, DriftReporter] = {
-    "text": drift_text.render,
-    "json": drift_json.render,
-    "markdown": drift_markdown.render,
-    "html": html.render_drift,
-}
+DRIFT_REPORTERS: Mapping[str, DriftReporter] = _Registry(
+    {
+        "text": "drift_text.render",
+        "json": "drift_json.render",
+        "markdown": "drift_markdown.render",
+        "html": "html.render_drift",
+    }
+)
 
 FORMATS: tuple[str, ...] = tuple(REPORTERS)
 

@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 from emailiac import __version__
-from emailiac.sources.terraform.cachestore import EntryStore, default_cache_dir
+from emailiac.cachestore import EntryStore, default_cache_dir
 from emailiac.sources.terraform.files import ParsedFile
 
 __all__ = ["ParseCache"]

@@ -5,24 +5,18 @@ strings)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import UTC, datetime
 from typing import Any
-
-import yaml
 
 from emailiac.sources.terraform.fn_base import MAX_ITEMS, BudgetExceeded, Function, FunctionError, NotEvaluated, as_str
 
 __all__ = ["YAML_FUNCTIONS"]
 
 
-class _CoreLoader(yaml.SafeLoader):
-    """SafeLoader with the scalar resolution of Terraform's YAML decoder (recorded in the tests)."""
-
-
-_CoreLoader.yaml_implicit_resolvers = {}
-for _tag, _regex, _first in (
+_RESOLVERS = (
     (
         "tag:yaml.org,2002:bool",
         r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$",
@@ -35,41 +29,47 @@ for _tag, _regex, _first in (
         r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
         "-+0123456789.",
     ),
-):
-    _CoreLoader.add_implicit_resolver(_tag, re.compile(_regex), list(_first))
-
-
-def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
-    text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
-    if text.startswith("0o"):
-        return int(text[2:], 8)
-    return int(text, 0) if text.startswith("0x") else int(text)
-
-
-def _construct_bool(loader: yaml.SafeLoader, node: yaml.Node) -> bool:
-    return str(loader.construct_scalar(node)).lower() in ("y", "yes", "true", "on")  # type: ignore[arg-type]
-
-
-def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> str:
-    moment = yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
-    if not isinstance(moment, datetime):
-        moment = datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-_CoreLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_CoreLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
-_CoreLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-_CoreLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:timestamp",
-    re.compile(
-        r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
-        r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$"
-    ),
-    list("0123456789"),
 )
+_TIMESTAMP = (
+    r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+    r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$"
+)
+
+
+@functools.cache
+def _core_loader() -> Any:
+    """SafeLoader with the scalar resolution of Terraform's YAML decoder (recorded in the tests); built on the
+    first yamldecode() call, so that a run without one never imports PyYAML."""
+    import yaml
+
+    class CoreLoader(yaml.SafeLoader):
+        pass
+
+    def construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+        text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        return int(text, 0) if text.startswith("0x") else int(text)
+
+    def construct_bool(loader: yaml.SafeLoader, node: yaml.Node) -> bool:
+        return str(loader.construct_scalar(node)).lower() in ("y", "yes", "true", "on")  # type: ignore[arg-type]
+
+    def construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+        moment = yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+        if not isinstance(moment, datetime):
+            moment = datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.isoformat().replace("+00:00", "Z")
+
+    CoreLoader.yaml_implicit_resolvers = {}
+    for tag, regex, first in _RESOLVERS:
+        CoreLoader.add_implicit_resolver(tag, re.compile(regex), list(first))
+    CoreLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    CoreLoader.add_constructor("tag:yaml.org,2002:bool", construct_bool)
+    CoreLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
+    CoreLoader.add_implicit_resolver("tag:yaml.org,2002:timestamp", re.compile(_TIMESTAMP), list("0123456789"))
+    return CoreLoader
 
 
 def _count(value: Any, budget: list[int]) -> None:
@@ -98,9 +98,11 @@ def _plain(value: Any) -> Any:
 
 
 def _yamldecode(text: Any) -> Any:
+    import yaml
+
     source = as_str(text)
     try:
-        docs = list(yaml.load_all(source, Loader=_CoreLoader))
+        docs = list(yaml.load_all(source, Loader=_core_loader()))
     except yaml.YAMLError as exc:
         raise FunctionError(f"invalid YAML: {exc}".splitlines()[0]) from None
     except RecursionError:

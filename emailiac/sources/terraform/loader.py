@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -332,6 +331,8 @@ def load_terraform(
     if jobs > 1 and len(pending) > 1:
         tf_env = {k: v for k, v in env.items() if k.startswith("TF_VAR_")}
         work = [(root, tuple(var_files), dict(cli_vars or {}), tf_env, cache, tree) for _, root, _ in pending]
+        from concurrent.futures import ProcessPoolExecutor  # loads multiprocessing: only for a pool
+
         with ProcessPoolExecutor(max_workers=min(jobs, len(pending))) as pool:
             loaded = list(pool.map(_load_root_job, work, chunksize=max(1, len(work) // (jobs * 4))))
     else:

@@ -6,7 +6,6 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from emailiac.result import InputError
@@ -106,6 +105,8 @@ def parse_many_for(
         if workers > 1 and len(todo) >= _POOL_THRESHOLD:
             size = max(1, len(batch) // (workers * 4))
             chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
+            from concurrent.futures import ProcessPoolExecutor  # loads multiprocessing: only for a pool
+
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 parsed = [pickle.loads(b) for chunk in pool.map(_parse_batch_pickled, chunks) for b in chunk]
         else:

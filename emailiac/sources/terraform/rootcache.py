@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from emailiac import __version__
-from emailiac.sources.terraform.cachestore import EntryStore
+from emailiac.cachestore import EntryStore
 from emailiac.sources.terraform.readlog import dir_digest, reads_unchanged
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def _code_digest() -> str:
 
 class RootCache:
     def __init__(self, directory: Path | None = None) -> None:
-        from emailiac.sources.terraform.cachestore import default_cache_dir
+        from emailiac.cachestore import default_cache_dir
 
         self._store = EntryStore((directory or default_cache_dir()) / "roots", _MAGIC)
         self._salt = _code_digest()
