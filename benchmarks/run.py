@@ -227,6 +227,8 @@ def main() -> None:
     args = parser.parse_args()
 
     emailiac = [sys.executable, "-m", "emailiac"]
+    # Bytecode compiled ahead, as `pip install` leaves it: no timed run compiles emailiac's own modules.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "emailiac")], check=True)
     cache = Path(tempfile.mkdtemp(prefix="emailiac-bench-cache-"))
     env = {**os.environ, "EMAILIAC_CACHE_DIR": str(cache), "NO_COLOR": "1"}
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
