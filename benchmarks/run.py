@@ -6,9 +6,10 @@
 Three generated corpora (the project's 2,000-file corpus, a monorepo of 150 small roots, one root of 400
 files). For each, Markdown tables of wall time and peak memory (proportional set size summed over the whole
 process tree, sampled every 20 ms) for the text, JSON and SARIF reports (what CI writes), each cold (empty
-caches), as an unchanged re-run and after one file changed; `--jobs 1` cold runs with the parallel speed-up
-and efficiency; and Checkov with all its Terraform checks writing JSON, in the same run. Then one-file lint
-(a pre-commit change), `emailiac --version` and a single-process python-hcl2 `loads` of every file.
+caches), as an unchanged re-run and after one file changed, each the median of `--repeat` runs; `--jobs 1`
+cold runs with the parallel speed-up and efficiency; and Checkov with all its Terraform checks writing JSON
+and SARIF, in the same run. Then one-file lint (a changed file, as pre-commit lints it), `emailiac --version`
+and a single-process python-hcl2 `loads` of every file.
 """
 
 from __future__ import annotations
@@ -102,17 +103,22 @@ def _clear(cache: Path) -> None:
 
 
 def median_run(
-    label: str, cmd: list[str], env: dict[str, str], times: int = 5, before: Callable[[int], None] | None = None
+    label: str,
+    cmd: list[str],
+    env: dict[str, str],
+    times: int = 5,
+    before: Callable[[int], None] | None = None,
+    fmt: str = "",
 ) -> Measure:
-    """The median of `times` runs; `before(i)` is called ahead of run i (to edit a file, as a commit does)."""
+    """The median time of `times` runs (and their highest peak memory); `before(i)` is called ahead of run i
+    (to empty the caches, or to edit a file as a commit does)."""
     runs = []
     for i in range(times):
         if before is not None:
             before(i)
         runs.append(run(label, cmd, env))
-    return Measure(
-        label, statistics.median(m.seconds for m in runs), max(m.peak_mib for m in runs), f"median of {times}"
-    )
+    seconds = statistics.median(m.seconds for m in runs)
+    return Measure(label, seconds, max(m.peak_mib for m in runs), f"median of {times}", fmt)
 
 
 def _editor(path: Path) -> Callable[[int], None]:
@@ -183,6 +189,7 @@ def bench_corpus(
     cache: Path,
     checkov: str | None,
     jobs: list[str],
+    repeat: int,
 ) -> tuple[list[Measure], dict[str, Measure]]:
     corpus = root / spec.name
     generate(corpus, spec.files, spec.per_root, spec.seed)
@@ -190,22 +197,28 @@ def bench_corpus(
     # One untimed run first, so that no timed run pays for reading the files from disk the first time.
     subprocess.run([*emailiac, "lint", str(corpus / "modules"), "-o", str(REPORT)], env=env, check=False)
     changed = next(iter(sorted(corpus.glob("root*/resources_00.tf"))), None)
+    edits = iter(range(1_000_000))
+
+    def edit() -> None:
+        if changed is not None:
+            changed.write_text(changed.read_text() + f"\n# edit {next(edits)}\n")
+
     for fmt in FORMATS:
         lint = _lint_cmd(emailiac, corpus, fmt, jobs)
-        _clear(cache)
-        results.append(run(f"{spec.name}: {fmt}, cold (empty caches)", lint, env, fmt=fmt))
-        results.append(run(f"{spec.name}: {fmt}, unchanged re-run", lint, env, fmt=fmt))
+        cold = f"{spec.name}: {fmt}, cold (empty caches)"
+        results.append(median_run(cold, lint, env, repeat, before=lambda _: _clear(cache), fmt=fmt))
+        results.append(median_run(f"{spec.name}: {fmt}, unchanged re-run", lint, env, repeat, fmt=fmt))
         if changed is not None:
-            changed.write_text(changed.read_text() + f"\n# edited for {fmt}\n")
-            results.append(run(f"{spec.name}: {fmt}, one file changed since", lint, env, fmt=fmt))
+            label = f"{spec.name}: {fmt}, one file changed since"
+            results.append(median_run(label, lint, env, repeat, before=lambda _: edit(), fmt=fmt))
     for fmt in FORMATS:
-        _clear(cache)
         serial_cmd = _lint_cmd(emailiac, corpus, fmt, ["--jobs", "1"])
-        serial = run(f"{spec.name}: {fmt} --jobs 1, cold", serial_cmd, env, fmt=fmt)
+        label = f"{spec.name}: {fmt} --jobs 1, cold"
+        serial = median_run(label, serial_cmd, env, repeat, before=lambda _: _clear(cache), fmt=fmt)
         parallel = next(m for m in results if m.label == f"{spec.name}: {fmt}, cold (empty caches)")
         cores = os.cpu_count() or 1
         speedup = serial.seconds / parallel.seconds
-        serial.note = f"parallel speed-up {speedup:.2f}x on {cores} cores (efficiency {speedup / cores:.0%})"
+        serial.note += f"; parallel speed-up {speedup:.2f}x on {cores} cores (efficiency {speedup / cores:.0%})"
         results.append(serial)
     checkovs: dict[str, Measure] = {}
     if checkov:
@@ -224,6 +237,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=HERE / "corpus")
     parser.add_argument("--checkov", default=shutil.which("checkov"), help="checkov executable (default: on PATH)")
     parser.add_argument("--jobs", type=int, default=None, help="emailiac --jobs (default: cores)")
+    parser.add_argument("--repeat", type=int, default=3, help="emailiac runs per measure (the median is shown)")
     args = parser.parse_args()
 
     emailiac = [sys.executable, "-m", "emailiac"]
@@ -238,7 +252,7 @@ def main() -> None:
         spec = CORPORA[name]
         if args.files and name == "generated":
             spec = Corpus(spec.name, args.files, spec.per_root, spec.seed)
-        measures, checkovs = bench_corpus(spec, args.work, emailiac, env, cache, args.checkov, jobs)
+        measures, checkovs = bench_corpus(spec, args.work, emailiac, env, cache, args.checkov, jobs, args.repeat)
         tables.append((spec, measures, checkovs))
     one_root = args.work / tables[0][0].name
     one_file = sorted(one_root.rglob("main.tf"))[-1]
@@ -247,6 +261,7 @@ def main() -> None:
             "one small file, changed before each run (pre-commit)",
             [*emailiac, "lint", str(one_file)],
             env,
+            times=9,
             before=_editor(one_file),
         ),
         median_run("emailiac --version", [*emailiac, "--version"], env),

@@ -260,23 +260,35 @@ def judge_roots(roots: Sequence[Path], settings: JudgeSettings, jobs: int, parse
     plans checked against the run's real module instances and shared-module fixes settled."""
     if settings.use_cache and not settings.salt:
         settings = dataclasses.replace(settings, salt=judge_salt(settings))
-    if jobs > 1 and len(roots) > 1:
+    # Roots judged before are read here, once; only the others go to workers (or, alone, stay in process).
+    judged: list[JudgedRoot | None] = [_cached(root, settings) for root in roots]
+    todo = [root for root, done in zip(roots, judged, strict=True) if done is None]
+    if jobs > 1 and len(todo) > 1:
         from concurrent.futures import ProcessPoolExecutor  # loads multiprocessing: only for a pool
 
         with ProcessPoolExecutor(
-            max_workers=min(jobs, len(roots)), initializer=_start_worker, initargs=(settings,)
+            max_workers=min(jobs, len(todo)), initializer=_start_worker, initargs=(settings,)
         ) as pool:
-            judged = list(pool.map(_judge_in_worker, roots, chunksize=max(1, len(roots) // (jobs * 4))))
+            fresh = list(pool.map(_judge_in_worker, todo, chunksize=max(1, len(todo) // (jobs * 4))))
     else:
         # One process: a single root's files are parsed across `parse_many`'s pool; modules are parsed once.
         store = ParseStore(parse_many)
-        judged = []
-        for root in roots:
-            judged.append(judge_root(root, settings, store))
+        fresh = []
+        for root in todo:
+            fresh.append(judge_root(root, settings, store))
             store.forget(root)
+    made = iter(fresh)
+    done = [one if one is not None else next(made) for one in judged]
     if settings.fixes:
-        _settle(judged, settings, parse_many)
-    return judged
+        _settle(done, settings, parse_many)
+    return done
+
+
+def _cached(root: Path, settings: JudgeSettings) -> JudgedRoot | None:
+    if not settings.use_cache:
+        return None
+    cache = _JudgedCache()
+    return cache.get(cache.key(RootCache().key(root, settings.var_files, settings.cli_vars, settings.tf_env), settings))
 
 
 def _settle(judged: list[JudgedRoot], settings: JudgeSettings, parse_many: ParseMany) -> None:

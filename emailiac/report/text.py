@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from emailiac.report.common import (
     call_location,
@@ -20,7 +18,27 @@ from emailiac.report.common import (
 from emailiac.report.options import ReportOptions
 from emailiac.result import Evaluation, Finding, InputError, Result, Severity
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 __all__ = ["render"]
+
+
+class Text:
+    """One line of the report: its pieces and their styles. rich renders it only when colour is on (a
+    report without colour, as in CI and pre-commit, never imports rich)."""
+
+    def __init__(self, text: str = "", style: str = "") -> None:
+        self.style = style
+        self.pieces: list[tuple[str, str]] = [(text, "")] if text else []
+
+    def append(self, text: str, style: str = "") -> None:
+        self.pieces.append((text, style))
+
+    @property
+    def plain(self) -> str:
+        return "".join(text for text, _ in self.pieces)
+
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold red",
@@ -31,6 +49,8 @@ SEVERITY_STYLE = {
 
 
 def _console(buffer: io.StringIO, options: ReportOptions) -> Console:
+    from rich.console import Console
+
     # The environment is shut out (_environ={}) so that the output depends only on the options:
     # NO_COLOR, COLUMNS, TERM and friends are the command line's business.
     return Console(
@@ -154,6 +174,14 @@ def render(result: Result, options: ReportOptions) -> str:
     if not options.color:
         # Without colour the styles do nothing; rich's per-line rendering would cost seconds on a big tree.
         return "".join(f"{line.plain}\n" for line in lines)
+    from rich.text import Text as RichText
+
+    styled = []
+    for line in lines:
+        rich_line = RichText(style=line.style)
+        for text, style in line.pieces:
+            rich_line.append(text, style=style or None)
+        styled.append(rich_line)
     buffer = io.StringIO()
-    _console(buffer, options).print(Text("\n").join(lines), soft_wrap=True)
+    _console(buffer, options).print(RichText("\n").join(styled), soft_wrap=True)
     return buffer.getvalue()

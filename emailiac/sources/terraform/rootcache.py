@@ -9,6 +9,7 @@ one root reloads that root only.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ __all__ = ["RootCache"]
 _MAGIC = b"emailiac-root-cache-2\n"
 
 
+@functools.cache
 def _code_digest() -> str:
     """Everything that turns files into evaluated resources: a change to it invalidates every entry."""
     here = Path(__file__).resolve().parent
