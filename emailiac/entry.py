@@ -34,6 +34,8 @@ def main() -> None:
     if isinstance(code, str):
         sys.stderr.write(f"{code}\n")
         code = 1
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or coverage tool writes its data at exit
     # Every report is written and closed by now: leave without tearing down the objects of a large run one
     # by one (a tenth of a second for a pre-commit lint, more for a monorepo).
     for stream in (sys.stdout, sys.stderr):
