@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from emailiac.sources.terraform.loader import TerraformLoad
     from emailiac.sources.terraform.resource import TfResource
 
-__all__ = ["Collected", "LintOptions", "collect", "finish", "judge", "lint", "matters", "name_root"]
+__all__ = ["Collected", "LintOptions", "collect", "finish", "is_json_doc", "judge", "lint", "matters", "name_root"]
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ class Collected:
         return not self.parts and not self.roots
 
 
-def _is_json_doc(path: Path) -> bool:
+def is_json_doc(path: Path) -> bool:
+    """A plan JSON or saved inventory (not a `.tf.json` Terraform file)."""
     return path.is_file() and path.suffix == ".json" and not path.name.endswith(".tf.json")
 
 
@@ -125,7 +126,7 @@ def collect(paths: Sequence[Path], options: LintOptions) -> Collected:
     tf_paths: list[Path] = []
     named_files: set[str] = set()
     for path in paths:
-        if _is_json_doc(path):
+        if is_json_doc(path):
             load = _load_json_input(path, collected)
             if load is not None:
                 loads.append(load)

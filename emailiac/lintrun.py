@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from emailiac.lint import Collected, LintOptions, collect, finish, judge, matters
+from emailiac.lint import Collected, LintOptions, collect, finish, is_json_doc, judge, matters
 from emailiac.model import Inventory
 from emailiac.result import InputError, Result
 
@@ -23,16 +23,12 @@ if TYPE_CHECKING:
 __all__ = ["run_lint"]
 
 
-def _is_json_doc(path: Path) -> bool:
-    return path.is_file() and path.suffix == ".json" and not path.name.endswith(".tf.json")
-
-
 def run_lint(
     paths: Sequence[Path], baseline: Baseline, options: LintOptions, *, fixes: bool = False
 ) -> tuple[Collected, Result | None]:
     """What was read, and the result (None when nothing was found to lint: `collected.errors` say why).
     With `fixes`, each finding that has a fix carries it (the JSON `fix` object)."""
-    if any(_is_json_doc(p) for p in paths):
+    if any(is_json_doc(p) for p in paths):
         collected = collect(paths, options)
         if collected.nothing:
             return collected, None

@@ -20,7 +20,7 @@ from emailiac.fixes.model import DISPLAY_ONLY, Fix, NewBlock, applicable
 from emailiac.fixes.planner import plan
 from emailiac.fixes.shared import module_instances, unshare
 from emailiac.fixes.tree import SourceTree, norm
-from emailiac.lint import Collected, LintOptions, collect, judge
+from emailiac.lint import Collected, LintOptions, collect, is_json_doc, judge
 from emailiac.report.options import rules_by_id
 from emailiac.result import Result
 from emailiac.rules import ALL_RULES
@@ -49,10 +49,6 @@ class FixRun:
         return len(self.pending) + len(self.changes.conflicts)
 
 
-def _is_json_input(path: Path) -> bool:
-    return path.is_file() and path.suffix == ".json" and not path.name.endswith(".tf.json")
-
-
 def plan_fixes(
     paths: Sequence[Path],
     baseline: Baseline,
@@ -69,7 +65,7 @@ def plan_fixes(
     collected, result = judged
     inventory, resources, secrets = collected.inventory, collected.resources, collected.secrets
     tree = SourceTree(
-        paths=[p for p in paths if not _is_json_input(p)],
+        paths=[p for p in paths if not is_json_doc(p)],
         default_root=Path.cwd(),
         var_files=options.var_files,
         cli_vars=dict(options.cli_vars),
@@ -109,7 +105,7 @@ def tree_roots(paths: Sequence[Path], out: Path | None = None) -> list[Path]:
     """The folders `fix --write` may write in, symlinks resolved: those of the Terraform paths it was given
     (a file's own folder), the folder of `--out`, and the current folder when only an inventory was given
     (new blocks for live objects go there)."""
-    roots = [Path(os.path.realpath(p if p.is_dir() else p.parent)) for p in paths if not _is_json_input(p)]
+    roots = [Path(os.path.realpath(p if p.is_dir() else p.parent)) for p in paths if not is_json_doc(p)]
     if not roots:
         roots.append(Path(os.path.realpath(Path.cwd())))
     if out is not None:
