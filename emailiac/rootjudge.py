@@ -3,7 +3,7 @@
 A worker loads its root (from the root cache when its files are unchanged), turns the resources into facts,
 runs the rules and, when the report carries fixes, plans them with the syntax trees it has just parsed: no
 file is parsed twice and no resource crosses a process boundary. A root judged before, with the same files,
-variables, baseline, rules and code, is taken whole from the judged-root cache.
+variables, baseline, rules and code, is taken whole from the judged-root cache, read by the parent.
 
 Whether a module folder is shared by several instances (and so must be written for all of them) is known
 only once every root is evaluated. A worker plans with an estimate (its own root's instances, plus every other
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from emailiac.sources.terraform.files import ParsedFile
     from emailiac.sources.terraform.resource import TfResource
 
-__all__ = ["JudgeSettings", "JudgedRoot", "judge_root", "judge_roots", "judge_salt"]
+__all__ = ["JudgeSettings", "JudgedRoot", "judge_root", "judge_roots", "judge_salt", "root_key_of"]
 
 _MAGIC = b"emailiac-judged-root-1\n"
 ParseMany = Callable[[list[Path]], "list[ParsedFile]"]
@@ -188,24 +188,20 @@ def judge_root(
     root: Path,
     settings: JudgeSettings,
     store: ParseStore,
+    root_key: str | None = None,
     instances: Mapping[str, set[str]] | None = None,
 ) -> JudgedRoot:
-    """Load, judge and (with `settings.fixes`) plan fixes for one root. `instances`: the run's real module
-    instances, when known (else planning estimates them, and records what it took)."""
+    """Load, judge and (with `settings.fixes`) plan fixes for one root, and keep it in the judged-root cache.
+    `root_key`: the root's cache key (`root_key_of`), when the caller computed it to look the root up (this
+    function does not look it up). `instances`: the run's real module instances, when known (else planning
+    estimates them, and records what it took)."""
     from emailiac.engine import evaluate
     from emailiac.lint import name_root
     from emailiac.sources.terraform.adapters import facts_from_resources
     from emailiac.sources.terraform.resource import ResourceIndex
 
-    root_key = ""
-    if settings.use_cache:
-        root_key = RootCache().key(root, settings.var_files, settings.cli_vars, settings.tf_env)
-    cache = _JudgedCache() if settings.use_cache else None
-    key = cache.key(root_key, settings) if cache is not None else ""
-    if cache is not None and instances is None:
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
+    if root_key is None:
+        root_key = root_key_of(root, settings)
     load = _load(root, settings, store, root_key)
     resources, name = load.resources, str(root)
     inventory = Inventory(facts=facts_from_resources(ResourceIndex(resources)), sources={"terraform"})
@@ -226,9 +222,17 @@ def judge_root(
         local = judged.instances = module_instances({name: resources})
         known = instances if instances is not None else _estimate(local, name, settings.callers)
         _plan(judged, resources, inventory, settings, store, known)
-    if cache is not None:
-        cache.put(key, judged)
+    if settings.use_cache:
+        cache = _JudgedCache()
+        cache.put(cache.key(root_key, settings), judged)
     return judged
+
+
+def root_key_of(root: Path, settings: JudgeSettings) -> str:
+    """The root cache's key for `root` (its files and variable values): also the judged-root cache's base."""
+    if not settings.use_cache:
+        return ""
+    return RootCache().key(root, settings.var_files, settings.cli_vars, settings.tf_env)
 
 
 # A worker's settings and parsed files: modules called by several roots are parsed once per worker.
@@ -242,11 +246,12 @@ def _start_worker(settings: JudgeSettings) -> None:
     _WORKER = (settings, ParseStore(parse_many_for(1, settings.use_cache)))
 
 
-def _judge_in_worker(root: Path) -> JudgedRoot:
+def _judge_in_worker(job: tuple[Path, str]) -> JudgedRoot:
     assert _WORKER is not None
     settings, store = _WORKER
+    root, root_key = job
     try:
-        return judge_root(root, settings, store)
+        return judge_root(root, settings, store, root_key)
     finally:
         store.forget(root)
 
@@ -261,8 +266,9 @@ def judge_roots(roots: Sequence[Path], settings: JudgeSettings, jobs: int, parse
     if settings.use_cache and not settings.salt:
         settings = dataclasses.replace(settings, salt=judge_salt(settings))
     # Roots judged before are read here, once; only the others go to workers (or, alone, stay in process).
-    judged: list[JudgedRoot | None] = [_cached(root, settings) for root in roots]
-    todo = [root for root, done in zip(roots, judged, strict=True) if done is None]
+    keys = [root_key_of(root, settings) for root in roots]
+    judged = [_cached(key, settings) for key in keys]
+    todo = [(root, key) for root, key, done in zip(roots, keys, judged, strict=True) if done is None]
     if jobs > 1 and len(todo) > 1:
         from concurrent.futures import ProcessPoolExecutor  # loads multiprocessing: only for a pool
 
@@ -274,8 +280,8 @@ def judge_roots(roots: Sequence[Path], settings: JudgeSettings, jobs: int, parse
         # One process: a single root's files are parsed across `parse_many`'s pool; modules are parsed once.
         store = ParseStore(parse_many)
         fresh = []
-        for root in todo:
-            fresh.append(judge_root(root, settings, store))
+        for root, key in todo:
+            fresh.append(judge_root(root, settings, store, key))
             store.forget(root)
     made = iter(fresh)
     done = [one if one is not None else next(made) for one in judged]
@@ -284,11 +290,11 @@ def judge_roots(roots: Sequence[Path], settings: JudgeSettings, jobs: int, parse
     return done
 
 
-def _cached(root: Path, settings: JudgeSettings) -> JudgedRoot | None:
+def _cached(root_key: str, settings: JudgeSettings) -> JudgedRoot | None:
     if not settings.use_cache:
         return None
     cache = _JudgedCache()
-    return cache.get(cache.key(RootCache().key(root, settings.var_files, settings.cli_vars, settings.tf_env), settings))
+    return cache.get(cache.key(root_key, settings))
 
 
 def _settle(judged: list[JudgedRoot], settings: JudgeSettings, parse_many: ParseMany) -> None:
@@ -302,7 +308,7 @@ def _settle(judged: list[JudgedRoot], settings: JudgeSettings, parse_many: Parse
             instances.setdefault(folder, set()).update(members)
     for i, one in enumerate(judged):
         if any(answer != _real_answer(folder, instances) for folder, answer in one.shared_answers.items()):
-            judged[i] = judge_root(Path(one.name), settings, ParseStore(parse_many), instances)
+            judged[i] = judge_root(Path(one.name), settings, ParseStore(parse_many), instances=instances)
     planned = [fix for one in judged for fix in one.fixes]
     settled = unshare(planned, [owner for one in judged for owner in one.owners], instances)
     texts: dict[str, str | None] = {}
