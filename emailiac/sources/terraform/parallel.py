@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from emailiac.result import InputError
@@ -17,32 +17,28 @@ __all__ = ["parse_many_for"]
 _POOL_THRESHOLD = 12
 
 
-def _parse_batch(batch: list[tuple[str, str, str]]) -> list[ParsedFile]:
-    """Parse files (path, text, parse-cache key) here, writing each to the cache."""
+def _parse_each(batch: list[tuple[str, str, str]], send: bool) -> Iterator[tuple[ParsedFile, bytes]]:
+    """Parse files (path, text, parse-cache key), each written to the parse cache where it was parsed. A file
+    is pickled once, for the cache and, with `send`, for a parent process alike (b"" when neither wants it)."""
     from emailiac.sources.terraform.cache import ParseCache
 
     cache = ParseCache() if any(key for _, _, key in batch) else None
-    out = []
     for path, text, key in batch:
         parsed = parse_text(text, path)
-        if cache is not None and key:
-            cache.put(key, parsed)
-        out.append(parsed)
-    return out
+        stored = cache is not None and bool(key)
+        blob = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL) if send or stored else b""
+        if cache is not None and stored:
+            cache.put_pickled(key, blob)
+        yield parsed, blob
+
+
+def _parse_batch(batch: list[tuple[str, str, str]]) -> list[ParsedFile]:
+    return [parsed for parsed, _ in _parse_each(batch, send=False)]
 
 
 def _parse_batch_pickled(batch: list[tuple[str, str, str]]) -> list[bytes]:
-    """Parse files in a worker: each is pickled once, for the cache and for the parent alike."""
-    from emailiac.sources.terraform.cache import ParseCache
-
-    cache = ParseCache() if any(key for _, _, key in batch) else None
-    out = []
-    for path, text, key in batch:
-        blob = pickle.dumps(parse_text(text, path), protocol=pickle.HIGHEST_PROTOCOL)
-        if cache is not None and key:
-            cache.put_pickled(key, blob)
-        out.append(blob)
-    return out
+    """In a worker: what it parsed, pickled for its parent."""
+    return [blob for _, blob in _parse_each(batch, send=True)]
 
 
 # Files parsed in this process, by path and content, once `keep_parsed` was called: fix planning reads the
