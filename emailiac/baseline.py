@@ -272,10 +272,4 @@ def _builtin(name: str) -> Baseline:
     for profile in BUILTIN_PROFILES:
         digest.update((_PROFILE_DIR / f"{profile}.yaml").read_bytes())
     store = EntryStore(default_cache_dir() / "baselines", _MAGIC)
-    key = digest.hexdigest()
-    cached = store.read(key)
-    if isinstance(cached, Baseline):
-        return cached
-    baseline: Baseline = _build(Baseline, load_baseline_data(name))
-    store.write(key, baseline)
-    return baseline
+    return store.built(digest.hexdigest(), Baseline, lambda: _build(Baseline, load_baseline_data(name)))

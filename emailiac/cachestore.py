@@ -10,10 +10,13 @@ import contextlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = ["EntryStore", "default_cache_dir"]
+
+T = TypeVar("T")
 
 
 def default_cache_dir() -> Path:
@@ -32,6 +35,15 @@ class EntryStore:
 
     def _file(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pickle"
+
+    def built(self, key: str, kind: type[T], build: Callable[[], T]) -> T:
+        """The `kind` object kept under `key`, or `build()` kept there now (a costly build worth a file read)."""
+        kept = self.read(key)
+        if isinstance(kept, kind):
+            return kept
+        made = build()
+        self.write(key, made)
+        return made
 
     def read(self, key: str) -> Any | None:
         try:

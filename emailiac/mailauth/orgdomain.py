@@ -36,11 +36,7 @@ def _suffix_list() -> _SuffixList:
     except OSError:
         shipped = b""
     key = hashlib.sha256(publicsuffixlist.__file__.encode() + b"\0" + shipped).hexdigest()
-    cached = store.read(key)
-    if isinstance(cached, publicsuffixlist.PublicSuffixList):
-        return cached
-    suffix_list = publicsuffixlist.PublicSuffixList()
-    store.write(key, suffix_list)
+    suffix_list: _SuffixList = store.built(key, publicsuffixlist.PublicSuffixList, publicsuffixlist.PublicSuffixList)
     return suffix_list
 
 
