@@ -19,7 +19,18 @@ if TYPE_CHECKING:
     from emailiac.sources.terraform.loader import TerraformLoad
     from emailiac.sources.terraform.resource import TfResource
 
-__all__ = ["Collected", "LintOptions", "collect", "finish", "is_json_doc", "judge", "lint", "matters", "name_root"]
+__all__ = [
+    "Collected",
+    "LintOptions",
+    "collect",
+    "finish",
+    "is_json_doc",
+    "judge",
+    "lint",
+    "matters",
+    "name_root",
+    "take_load",
+]
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,17 @@ def matters(note: Note) -> bool:
     if len(parts) < 2 or parts[-2] == "module":
         return True
     return is_read(parts[-2])
+
+
+def take_load(collected: Collected, load: TerraformLoad) -> None:
+    """What a load said, into `collected`: errors, suppressions, warnings, the notes that matter, sensitive
+    values and what evaluation read."""
+    collected.errors.extend(load.errors)
+    collected.suppressions.extend(load.suppressions)
+    collected.warnings.extend(load.warnings)
+    collected.inventory.notes.extend(n for n in load.notes if matters(n))
+    collected.secrets |= load.secrets
+    collected.reads.update(load.reads)
 
 
 def _by_root(loads: Sequence[TerraformLoad]) -> list[tuple[str, list[TfResource]]]:
@@ -151,12 +173,7 @@ def collect(paths: Sequence[Path], options: LintOptions) -> Collected:
         )
     resources = [r for load in loads for r in load.resources]
     for load in loads:
-        collected.errors.extend(load.errors)
-        collected.suppressions.extend(load.suppressions)
-        collected.warnings.extend(load.warnings)
-        collected.inventory.notes.extend(n for n in load.notes if matters(n))
-        collected.secrets |= load.secrets
-        collected.reads.update(load.reads)
+        take_load(collected, load)
     for name, members in _by_root(loads):
         part = Inventory(facts=facts_from_resources(ResourceIndex(members)), sources={"terraform"})
         collected.parts.append((name, part))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from emailiac.lint import Collected, LintOptions, collect, finish, is_json_doc, judge, matters
+from emailiac.lint import Collected, LintOptions, collect, finish, is_json_doc, judge, take_load
 from emailiac.model import Inventory
 from emailiac.result import InputError, Result
 
@@ -71,9 +71,8 @@ def _run_roots(
     for one in judged:
         merge_load(total, one.load)
     total.warnings.extend(remote_warnings(total.remote))
-    collected = Collected(Inventory(), total.suppressions, total.errors, total.warnings, None)
-    collected.inventory.notes.extend(n for n in total.notes if matters(n))
-    collected.secrets, collected.reads = total.secrets, total.reads
+    collected = Collected(Inventory(), [], [], [], None)
+    take_load(collected, total)
     collected.roots = [one.name for one in judged]
     named = {os.path.normpath(p) for p in paths if p.is_file()}
     if named and len(named) == len(paths):
