@@ -26,9 +26,11 @@ if TYPE_CHECKING:
     from emailiac.result import Result
     from emailiac.runcache import CachedRun
 
-__all__ = ["app", "main"]
+__all__ = ["full_app", "main"]
 
-app = typer.Typer(
+# The commands defined here; the others (drift, diff, fix, scan, permissions) are registered only when a run
+# needs them (`full_app`), so that a lint run never imports their modules nor builds their options.
+_app = typer.Typer(
     name="emailiac",
     help="Harden email infrastructure where it is defined (Terraform) and where it runs.",
     no_args_is_help=True,
@@ -37,7 +39,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 baseline_app = typer.Typer(help="Show and validate baselines.", no_args_is_help=True)
-app.add_typer(baseline_app, name="baseline")
+_app.add_typer(baseline_app, name="baseline")
 
 
 def _version(value: bool) -> None:
@@ -46,7 +48,7 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
+@_app.callback()
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
@@ -55,7 +57,7 @@ def _root(
     """emailiac reads Terraform, AWS, Microsoft 365 and DNS settings and says what is weak and how to fix it."""
 
 
-@app.command()
+@_app.command()
 def lint(
     paths: Annotated[
         list[Path],
@@ -167,7 +169,7 @@ def lint(
     raise typer.Exit(result.exit_code(threshold, allow_partial or cfg.allow_partial))
 
 
-@app.command("rules")
+@_app.command("rules")
 def list_rules(
     family: Annotated[str | None, typer.Option(help="Only this family (spf, dmarc, network...).")] = None,
 ) -> None:
@@ -190,7 +192,7 @@ def list_rules(
     console.print(table)
 
 
-@app.command()
+@_app.command()
 def explain(rule_id: Annotated[str, typer.Argument(help="A rule ID, e.g. TLS001.")]) -> None:
     """Explain a rule: what it checks, why, bad and good Terraform, references, controls."""
     from emailiac.docs import explain_text
@@ -232,6 +234,25 @@ def baseline_validate(path: Annotated[Path, typer.Argument(help="A baseline YAML
     typer.echo(yaml.safe_dump(data, sort_keys=False).rstrip())
 
 
+_LOCAL_COMMANDS = frozenset({"lint", "rules", "explain", "baseline"})
+_registered = False
+
+
+def full_app() -> typer.Typer:
+    """The application with every command (for help, completion and the commands of emailiac.commands)."""
+    global _registered
+    if not _registered:
+        _registered = True
+        _register_commands()
+    return _app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":
+        return full_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _register_commands() -> None:
     """Commands implemented in emailiac.commands (their heavy imports happen inside them)."""
     from emailiac.commands.diff import diff
@@ -239,22 +260,20 @@ def _register_commands() -> None:
     from emailiac.commands.fix import fix
     from emailiac.commands.scan import permissions_aws, permissions_m365, scan
 
-    app.command("drift")(drift)
-    app.command("diff")(diff)
-    app.command("fix")(fix)
-    app.command("scan")(scan)
+    _app.command("drift")(drift)
+    _app.command("diff")(diff)
+    _app.command("fix")(fix)
+    _app.command("scan")(scan)
     permissions_app = typer.Typer(help="Print the permissions a live scan needs.", no_args_is_help=True)
-    app.add_typer(permissions_app, name="permissions")
+    _app.add_typer(permissions_app, name="permissions")
     permissions_app.command("aws")(permissions_aws)
     permissions_app.command("m365")(permissions_m365)
 
 
-_register_commands()
-
-
 def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
     try:
-        app()
+        (_app if command in _LOCAL_COMMANDS else full_app())()
     except KeyboardInterrupt:
         typer.echo("emailiac: interrupted", err=True)
         sys.exit(130)

@@ -206,6 +206,8 @@ def test_version_and_single_file_lint_load_no_cloud_sdks(tmp_path: Path) -> None
     imported = _imported(["lint", str(changed)], tmp_path / "cache")
     assert "emailiac.rootjudge" in imported, "the root was judged again"
     assert not _heavy(imported, (*sdks, "yaml", "multiprocessing"))
+    # Nor the modules of the other commands: a lint run registers only the commands defined with it.
+    assert not imported & {"emailiac.commands.drift", "emailiac.commands.scan", "emailiac.commands.fix"}
 
 
 def test_pyproject_tool_section_is_read(tmp_path: Path) -> None:
@@ -241,3 +243,17 @@ def test_version_is_answered_before_the_cli_framework_loads() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.stdout.startswith("emailiac ")
     assert "LOADED []" in proc.stderr
+
+
+def test_every_command_is_listed_and_reachable() -> None:
+    """Commands defined outside cli.py are registered for help, completion and their own runs."""
+    code, out, _ = run("--help")
+    assert code == 0
+    for name in ("lint", "rules", "explain", "baseline", "drift", "diff", "fix", "scan", "permissions"):
+        assert f" {name} " in out, name
+    proc = subprocess.run(
+        [sys.executable, "-m", "emailiac", "permissions", "aws"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert proc.returncode == 0 and '"Statement"' in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "emailiac", "lnt"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2 and "Did you mean 'lint'?" in proc.stderr
