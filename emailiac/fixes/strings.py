@@ -190,6 +190,12 @@ def _align(old: str, row: list[Slot]) -> list[int | None]:
 def string_edits(file: str, source: str, expr: Expr, old: str, new: str) -> list[Edit] | None:
     """Edits of the string literal `expr` (in `source`) that turn its value `old` into `new`; None when
     the change falls on an interpolation or the literal cannot be read."""
+    plain = _plain_edits(file, source, expr, old, new)
+    return plain if plain is not None else _slot_edits(file, source, expr, old, new)
+
+
+def _slot_edits(file: str, source: str, expr: Expr, old: str, new: str) -> list[Edit] | None:
+    """`string_edits` for any literal: `old` aligned with its slots."""
     row = slots(source, expr)
     if row is None:
         return None
@@ -222,6 +228,17 @@ def string_edits(file: str, source: str, expr: Expr, old: str, new: str) -> list
     if not _still_reads(source, expr, row, edits, new, old):
         return None
     return edits
+
+
+def _plain_edits(file: str, source: str, expr: Expr, old: str, new: str) -> list[Edit] | None:
+    """`string_edits` for the common literal, one written exactly as its value (no escapes, interpolations
+    or `$`/`%` on either side): each character is its own source, and no edit can make an interpolation."""
+    start, end = expr.pos.start, expr.pos.end
+    if not isinstance(expr, Lit) or end - start != len(old) + 2 or source[start] != '"' or source[end - 1] != '"':
+        return None
+    if source[start + 1 : end - 1] != old or "$" in old or "%" in old or "$" in new or "%" in new:
+        return None
+    return [Edit(file, start + 1 + a, start + 1 + b, hcl_string(piece)[1:-1]) for a, b, piece in text_changes(old, new)]
 
 
 def _still_reads(source: str, expr: Expr, row: list[Slot], edits: list[Edit], new: str, old: str) -> bool:

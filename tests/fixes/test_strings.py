@@ -103,3 +103,30 @@ def test_long_records_are_edited_in_linear_time() -> None:
         text = text[:start] + piece + text[end:]
     assert text == split
     assert time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        "v=DMARC1; p=reject; pct=50",
+        "v=DMARC1; p=none",
+        "p=none; v=DMARC1",
+        "",
+        'v=DMARC1; p=none; note="quoted\\path"\nnext',
+        "v=DMARC1; p=none; pct=50; x=${y}",  # a `$`: the literal is aligned slot by slot
+        "v=DMARC1; p=none; pct=50%{",
+    ],
+)
+def test_a_plain_literal_is_edited_as_the_slot_alignment_edits_it(new: str) -> None:
+    """A literal written exactly as its value is edited character for character, without aligning its slots;
+    the edits are the ones the slot alignment makes."""
+    from emailiac.fixes import strings
+
+    old = "v=DMARC1; p=none; pct=50"
+    attr = parse_hcl(SOURCE).body.attribute("plain")
+    assert attr is not None
+    plain = strings._plain_edits("main.tf", SOURCE, attr.expr, old, new)
+    assert (plain is None) == ("$" in new or "%" in new)
+    if plain is not None:
+        assert plain == strings._slot_edits("main.tf", SOURCE, attr.expr, old, new)
+    assert strings._plain_edits("main.tf", SOURCE, attr.expr, old + " ", new) is None  # not the written value
