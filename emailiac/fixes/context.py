@@ -54,6 +54,8 @@ class FixContext:
     _finding_index: dict[tuple[str, str], list[Finding]] | None = None
     _typed: dict[tuple[str, ...], list[TfResource]] = field(default_factory=dict)
     _redactor: Redactor | None = None
+    # What planners derive from the whole run once and ask again for each finding (a zone's record style).
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for res in self.resources:

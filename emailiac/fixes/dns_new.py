@@ -91,7 +91,15 @@ def _name_ref(ctx: FixContext, res: TfResource, fqdn: str) -> tuple[str, str] | 
 
 def zone_style(ctx: FixContext, zone: DnsZone, module: ModuleDir | None = None) -> ZoneStyle | None:
     """The style of `zone`'s records in `module` (default: the zone's own module); None when the module
-    has no way to name the zone."""
+    has no way to name the zone. Worked out once per zone and module (it reads every record of the zone)."""
+    key = ("zone_style", id(zone), id(module))
+    if key not in ctx.memo:
+        ctx.memo[key] = _zone_style(ctx, zone, module)
+    style = ctx.memo[key]
+    return style if isinstance(style, ZoneStyle) else None
+
+
+def _zone_style(ctx: FixContext, zone: DnsZone, module: ModuleDir | None) -> ZoneStyle | None:
     zone_res = ctx.resource(zone.prov.address)
     if zone_res is None or not isinstance(zone.name, str) or zone.provider not in _ZONE_ATTRS:
         return None
