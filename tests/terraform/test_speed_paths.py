@@ -42,6 +42,20 @@ def test_cold_warm_serial_and_parallel_runs_agree(
     assert _report(corpus, cache=True, jobs=1) == plain  # warm: served from the caches
 
 
+def test_one_root_parsed_across_processes_agrees_with_one_process(tmp_path: Path) -> None:
+    """One root's files are parsed by the workers and by the parent itself (its share shrinks as workers
+    are added); the report is the one-process report."""
+    from emailiac.sources.terraform.parallel import _parent_share
+
+    one = tmp_path / "one"
+    generate(one, 40, 40, 5)
+    plain = _report(one, cache=False, jobs=1)
+    assert '"rule_id": "NET001"' in plain
+    for jobs in (2, 3, 8):
+        assert _report(one, cache=False, jobs=jobs) == plain, jobs
+    assert 0.5 < _parent_share(1) < 0.6 and _parent_share(2) < _parent_share(1) and _parent_share(8) == 0
+
+
 def test_a_changed_module_file_invalidates_the_roots_that_use_it(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
