@@ -17,6 +17,7 @@ from typing import Any
 __all__ = [
     "LineShape",
     "align",
+    "align_plain_lines",
     "hcl_key",
     "hcl_string",
     "hcl_value",
@@ -293,6 +294,14 @@ def _align_around(lines: list[str], touched: set[int]) -> None:
                 end += 1
             done.update(range(start, end))
             realign(lines, [_plain_shape(lines[i]) for i in range(start, end)], start, end)
+
+
+def align_plain_lines(lines: list[str], touched: Iterable[int]) -> bool:
+    """`align` of a text without heredocs or block comments, as its lines (changed in place); whether any
+    line changed."""
+    before = list(lines)
+    _align_around(lines, set(touched))
+    return lines != before
 
 
 def align(text: str, touched: Iterable[int] | None = None) -> str:

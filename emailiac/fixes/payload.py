@@ -7,34 +7,68 @@ applying a report's edits gives formatted code too.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from emailiac.fixes.apply import EditConflict, apply_edits
-from emailiac.fixes.hcl_emit import align
+from emailiac.fixes.hcl_emit import align, align_plain_lines
 from emailiac.fixes.model import Edit, Fix
 from emailiac.result import Result
 
-__all__ = ["FIX_KEY", "attach", "fix_payload", "position"]
+__all__ = ["FIX_KEY", "attach", "fix_payload"]
 
 FIX_KEY = "fix"  # where the payload sits in Evaluation.data
 
 Reader = Callable[[str], "str | None"]
 
 
-def position(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column (in code points) of a character offset."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+class _FileView:
+    """A file's text as lines with their offsets, shared by every fix of the file: a fix's payload looks at
+    the lines its edits touch (and the `=` chains around them), not the whole file again."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+        self.starts = [0]
+        for line in self.lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+        self.plain = "<<" not in text and "/*" not in text  # no heredoc or block comment: lines align alone
+
+    def line_of(self, offset: int) -> int:
+        """The 0-based line of a character offset."""
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = self.line_of(offset)
+        return line + 1, offset - self.starts[line] + 1
+
+    def char_edits_if_aligned(self, edits: list[Edit]) -> list[dict[str, Any]] | None:
+        """The edits as they are, when `terraform fmt` would realign no line after them (None otherwise, or
+        when the lines they touch hold a heredoc or block comment): the lines from the first edit to the
+        last are edited, and only the `=` chains around them aligned."""
+        if not self.plain:
+            return None
+        first = self.line_of(min(e.start for e in edits))
+        last = self.line_of(max(e.end for e in edits))
+        base = self.starts[first]
+        end = base + sum(len(line) + 1 for line in self.lines[first : last + 1]) - 1
+        shifted = [Edit(e.file, e.start - base, e.end - base, e.replacement) for e in edits]
+        region, touched = apply_edits(self.text[base:end], shifted)
+        if "<<" in region or "/*" in region:
+            return None
+        lines = [*self.lines[:first], *region.split("\n"), *self.lines[last + 1 :]]
+        if align_plain_lines(lines, (first + t for t in touched)):
+            return None
+        return _char_edits(self.position, edits)
 
 
-def _char_edits(text: str, edits: Iterable[Edit]) -> list[dict[str, Any]]:
+def _char_edits(position: Callable[[int], tuple[int, int]], edits: Iterable[Edit]) -> list[dict[str, Any]]:
     out = []
     for edit in sorted(set(edits), key=lambda e: (e.start, e.end)):
-        start_line, start_column = position(text, edit.start)
-        end_line, end_column = position(text, edit.end)
+        start_line, start_column = position(edit.start)
+        end_line, end_column = position(edit.end)
         out.append(
             {
                 "file": edit.file,
@@ -68,28 +102,36 @@ def _line_edits(file: str, old: str, new: str) -> list[dict[str, Any]]:
     return out
 
 
-def _edits(fix: Fix, read: Reader) -> list[dict[str, Any]]:
+def _edits(fix: Fix, read: Reader, views: dict[str, _FileView]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for file in sorted({e.file for e in fix.edits}):
-        text = read(file)
-        if text is None:
-            continue
+        view = views.get(file)
+        if view is None:
+            text = read(file)
+            if text is None:
+                continue
+            view = views[file] = _FileView(text)
         mine = [e for e in fix.edits if e.file == file]
         try:
-            raw, touched = apply_edits(text, mine)
+            unaligned = view.char_edits_if_aligned(mine)
+            if unaligned is not None:
+                out.extend(unaligned)
+                continue
+            raw, touched = apply_edits(view.text, mine)
         except EditConflict:
             continue
         aligned = align(raw, touched)
-        out.extend(_char_edits(text, mine) if aligned == raw else _line_edits(file, text, aligned))
+        out.extend(_char_edits(view.position, mine) if aligned == raw else _line_edits(file, view.text, aligned))
     return out
 
 
-def fix_payload(fix: Fix, read: Reader) -> dict[str, Any]:
-    """The JSON `fix` object of a fix; file paths as the fix holds them (reporters shorten them)."""
+def fix_payload(fix: Fix, read: Reader, views: dict[str, _FileView] | None = None) -> dict[str, Any]:
+    """The JSON `fix` object of a fix; file paths as the fix holds them (reporters shorten them). `views`:
+    files already read for other fixes, by path."""
     data: dict[str, Any] = {
         "title": fix.title,
         "applicability": fix.applicability,
-        "edits": _edits(fix, read),
+        "edits": _edits(fix, read, {} if views is None else views),
         "new_blocks": [{"file": b.file, "hcl": b.hcl} for b in fix.new_blocks],
         "imports": [{"to": i.to, "id": i.id} for i in fix.imports],
     }
@@ -101,8 +143,9 @@ def fix_payload(fix: Fix, read: Reader) -> dict[str, Any]:
 def attach(result: Result, fixes: Iterable[Fix], read: Reader) -> None:
     """Put each fix's payload in its finding's `data` (matched by rule, subject and fingerprint)."""
     by_key = {(f.rule_id, f.subject, f.fingerprint): f for f in fixes}
+    views: dict[str, _FileView] = {}
     for finding in result.findings:
         ev = finding.evaluation
         fix = by_key.get((ev.rule_id, ev.subject.address, ev.fingerprint))
         if fix is not None:
-            ev.data[FIX_KEY] = fix_payload(fix, read)
+            ev.data[FIX_KEY] = fix_payload(fix, read, views)

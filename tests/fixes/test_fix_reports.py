@@ -110,3 +110,35 @@ def test_sarif_replacements_reproduce_the_fix(demo: tuple[Path, Result]) -> None
         text = "".join(lines)
         lines = (text[:start] + replacement["insertedContent"]["text"] + text[end:]).splitlines(keepends=True)
     assert "  scan_enabled  = true\n" in lines
+
+
+@pytest.mark.parametrize("tail", ["", 'policy = <<EOT\n{}\nEOT\n', "/* note */\n"])
+def test_a_payload_looks_at_the_lines_its_edits_touch(tail: str) -> None:
+    """A value edited in place is shown as a character edit; an edit that makes terraform fmt move a
+    neighbour's `=` is shown as the lines it realigns; a heredoc or block comment elsewhere in the file
+    changes neither."""
+    from emailiac.fixes.model import Edit, Fix
+    from emailiac.fixes.payload import fix_payload
+
+    text = 'resource "a" "b" {\n  name = "x"\n  port = 25\n}\n' + tail
+
+    def payload(*edits: Edit) -> list[dict[str, Any]]:
+        fix = Fix("TLS001", "title", "safe", "a.b", "fp", edits=edits)
+        edits_out: list[dict[str, Any]] = fix_payload(fix, lambda _: text)["edits"]
+        return edits_out
+
+    value = text.index("25")
+    assert payload(Edit("m.tf", value, value + 2, "587")) == [
+        {"file": "m.tf", "start_line": 3, "start_column": 10, "end_line": 3, "end_column": 12, "text": "587"}
+    ]
+    key = text.index("port")
+    assert payload(Edit("m.tf", key, key + 4, "port_number")) == [
+        {
+            "file": "m.tf",
+            "start_line": 2,
+            "start_column": 1,
+            "end_line": 4,
+            "end_column": 1,
+            "text": '  name        = "x"\n  port_number = 25\n',
+        }
+    ]
