@@ -28,6 +28,8 @@ __all__ = [
 _SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_-]*)\s*$")
+# Anything `hcl_string` must escape (or refuse): without one, a text is written as it is.
+_NEEDS_ESCAPE = re.compile("[\\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]|[$%]\\{")
 
 
 def _escape_char(ch: str) -> str:
@@ -50,6 +52,8 @@ def hcl_string(value: object) -> str:
     of an interpolation for Terraform nor for the parser.
     """
     text = value if isinstance(value, str) else str(value)
+    if _NEEDS_ESCAPE.search(text) is None:
+        return f'"{text}"'
     out: list[str] = []
     i = 0
     while i < len(text):

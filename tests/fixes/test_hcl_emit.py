@@ -74,6 +74,8 @@ def test_rendered_values_go_through_the_filter(value: str) -> None:
         ("line\nnext", '"line\\nnext"'),
         ("\x01", '"\\u0001"'),
         ("$$ and %%", '"$$ and %%"'),
+        ("\x7f\x9f\u2028", '"\\u007f\\u009f\\u2028"'),
+        ("v=DMARC1; p=reject; \xa0é {x}", '"v=DMARC1; p=reject; \xa0é {x}"'),  # written as it is
     ],
 )
 def test_hcl_string_escapes(value: str, written: str) -> None:
