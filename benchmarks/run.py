@@ -177,7 +177,10 @@ def checkov_cmd(checkov: str, directory: Path, fmt: str, out: Path) -> list[str]
 
 
 def checkov_for(measure: Measure, checkovs: dict[str, Measure]) -> Measure | None:
-    """The Checkov run to compare a row with: same output format (text rows with Checkov's JSON)."""
+    """The Checkov run to compare a row with: same output format (text rows with Checkov's JSON); none for
+    a row that is not a whole run."""
+    if not measure.fmt:
+        return None
     return checkovs.get("sarif" if measure.fmt == "sarif" else "json")
 
 
@@ -220,6 +223,22 @@ def bench_corpus(
         speedup = serial.seconds / parallel.seconds
         serial.note += f"; parallel speed-up {speedup:.2f}x on {cores} cores (efficiency {speedup / cores:.0%})"
         results.append(serial)
+    share = subprocess.run(
+        [sys.executable, str(HERE / "plan_share.py"), str(corpus), str(REPORT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    planning, payloads, whole = (float(x) for x in share.stdout.split()[-3:])
+    results.append(
+        Measure(
+            f"{spec.name}: json --jobs 1, cold: fix planning",
+            planning,
+            0,
+            f"{planning / whole:.0%} of the run's {whole:.2f} s (report payloads {payloads / whole:.0%} of it)",
+        )
+    )
     checkovs: dict[str, Measure] = {}
     if checkov:
         with tempfile.TemporaryDirectory(prefix="checkov-report-") as out:
@@ -265,6 +284,7 @@ def main() -> None:
             before=_editor(one_file),
         ),
         median_run("emailiac --version", [*emailiac, "--version"], env),
+        median_run("python -c pass (this interpreter's start-up, for scale)", [sys.executable, "-c", "pass"], env),
         run(
             "python-hcl2 loads of every file, one process",
             [sys.executable, "-c", PARSE_ONLY, str(one_root)],
@@ -288,7 +308,8 @@ def main() -> None:
             checkov = checkov_for(m, checkovs)
             mine = checkov is not None and m not in checkovs.values()
             ratio = f"{checkov.seconds / m.seconds:.1f}x faster" if checkov is not None and mine else ""
-            print(f"| {m.label} | {m.seconds:.2f} | {m.peak_mib:.0f} | {ratio} | {m.note} |")
+            peak = f"{m.peak_mib:.0f}" if m.peak_mib else ""
+            print(f"| {m.label} | {m.seconds:.2f} | {peak} | {ratio} | {m.note} |")
         print()
     print("| run | wall (s) | peak memory (MiB) | note |")
     print("|---|---:|---:|---|")
