@@ -112,7 +112,7 @@ def test_sarif_replacements_reproduce_the_fix(demo: tuple[Path, Result]) -> None
     assert "  scan_enabled  = true\n" in lines
 
 
-@pytest.mark.parametrize("tail", ["", 'policy = <<EOT\n{}\nEOT\n', "/* note */\n"])
+@pytest.mark.parametrize("tail", ["", "policy = <<EOT\n{}\nEOT\n", "/* note */\n"])
 def test_a_payload_looks_at_the_lines_its_edits_touch(tail: str) -> None:
     """A value edited in place is shown as a character edit; an edit that makes terraform fmt move a
     neighbour's `=` is shown as the lines it realigns; a heredoc or block comment elsewhere in the file
