@@ -1,70 +1,34 @@
-"""Rules of the identity family: MFA (MFA001-MFA005) and, from `rbac`, privileged roles (RBAC001-RBAC004)."""
+"""Rules of the identity family: MFA (MFA001-MFA005, MFA002 from `privileged_mfa`) and, from `rbac`, privileged
+roles (RBAC001-RBAC004)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 from emailiac.baseline import Baseline
 from emailiac.model import ConditionalAccessPolicy, Inventory, RootAccount, SecurityDefaults, Unknown
 from emailiac.result import Severity
-from emailiac.rules import rbac
+from emailiac.rules import privileged_mfa, rbac
 from emailiac.rules.account_scope import is_authoritative, not_authoritative, scope_subject
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
 from emailiac.rules.conditional_access import (
     Grant,
-    Judgement,
-    covers_role,
     judge_all_users,
     judge_exclusions,
     judge_state,
     policy_label,
 )
-from emailiac.rules.directory_roles import role_label
+from emailiac.rules.policy_words import SCUBA_AAD, TENANT, aims_at, explain, joined, policies_of
 
 __all__ = ["RULES"]
-
-SCUBA_AAD = "https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md"
-_TENANT = "m365_tenant"
-_LIST_LIMIT = 5
-
-
-def _policies(inventory: Inventory) -> list[ConditionalAccessPolicy]:
-    return sorted(inventory.of(ConditionalAccessPolicy), key=lambda p: p.prov.address)
-
-
-def _explain(judged: Sequence[tuple[ConditionalAccessPolicy, Judgement]]) -> str:
-    parts = [f"{policy_label(p)} {_and(j.problems)}" for p, j in judged if j.problems]
-    if len(parts) > _LIST_LIMIT:
-        parts = [*parts[:_LIST_LIMIT], f"and {len(parts) - _LIST_LIMIT} more"]
-    return "; ".join(parts)
-
-
-def _and(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _controls(policy: ConditionalAccessPolicy) -> tuple[str, ...]:
-    controls = policy.built_in_controls
-    return tuple(c.lower() for c in controls) if not isinstance(controls, Unknown) else ()
-
-
-def _aims_at(policy: ConditionalAccessPolicy, grant: Grant) -> bool:
-    """Whether a policy is meant to enforce `grant` (so a failure message should say why it does not)."""
-    if grant == "block":
-        types = policy.client_app_types
-        legacy = not isinstance(types, Unknown) and any(t.lower() in ("exchangeactivesync", "other") for t in types)
-        return "block" in _controls(policy) or legacy
-    return "mfa" in _controls(policy) or policy.strength_id is not None or policy.strength_combinations is not None
 
 
 def _tenant_wide(
     inventory: Inventory, baseline: Baseline, grant: Grant, wanted: str, fix_hint: str
 ) -> Iterator[Verdict]:
     """One verdict for the tenant: does some policy enforce `grant` for all users and all apps?"""
-    subject = scope_subject(inventory, _TENANT, "m365", "m365://tenant/identity/conditionalAccess")
-    judged = [(p, judge_all_users(p, baseline, grant)) for p in _policies(inventory)]
+    subject = scope_subject(inventory, TENANT, "m365", "m365://tenant/identity/conditionalAccess")
+    judged = [(p, judge_all_users(p, baseline, grant)) for p in policies_of(inventory)]
     for policy, j in judged:
         if j.outcome is True:
             yield passed(
@@ -90,12 +54,12 @@ def _tenant_wide(
         if isinstance(outcome, Unknown):
             yield not_assessed(policy.prov, f"policy {policy_label(policy)} may enforce this: {outcome.reason}")
             return
-    relevant = [(p, j) for p, j in judged if _aims_at(p, grant)]
+    relevant = [(p, j) for p, j in judged if aims_at(p, grant)]
     summary = f"no enabled policy {wanted}"
     if relevant:
-        summary += ": " + _explain(relevant)
-    if not is_authoritative(inventory, baseline, _TENANT):
-        yield not_authoritative(subject, _TENANT, summary)
+        summary += ": " + explain(relevant)
+    if not is_authoritative(inventory, baseline, TENANT):
+        yield not_authoritative(subject, TENANT, summary)
         return
     policies = [policy_label(p) for p, _ in relevant]
     yield fail(subject, summary, evidence=f"{grant}:no-policy", fix_hint=fix_hint, policies=policies)
@@ -163,133 +127,6 @@ MFA001 = Rule(
     references=(SCUBA_AAD,),
     fix="unsafe",
     fix_title="Require MFA for all users and all apps with a conditional access policy",
-)
-
-
-# ---------------------------------------------------------------- MFA002
-
-
-def _check_privileged_phishing_resistant(inventory: Inventory, baseline: Baseline) -> Iterable[Verdict]:
-    subject = scope_subject(inventory, _TENANT, "m365", "m365://tenant/identity/conditionalAccess")
-    policies = _policies(inventory)
-    roles = tuple(r.lower() for r in baseline.identity.privileged_roles)
-    if not roles:
-        return
-    uncovered: list[str] = []
-    unknown: list[tuple[str, ConditionalAccessPolicy, Unknown]] = []
-    covering: set[str] = set()
-    for role in roles:
-        outcomes = [(p, covers_role(p, baseline, role).outcome) for p in policies]
-        cover = [p for p, outcome in outcomes if outcome is True]
-        if cover:
-            covering.add(cover[0].prov.address)
-            continue
-        open_ = [(role, p, outcome) for p, outcome in outcomes if isinstance(outcome, Unknown)]
-        if open_:
-            unknown.append(open_[0])
-        else:
-            uncovered.append(role)
-    if not uncovered and not unknown:
-        only = [p for p in policies if p.prov.address in covering]
-        where = only[0].prov if len(only) == 1 else subject
-        names = _and([policy_label(p) for p in only])
-        message = f"phishing-resistant MFA is required for all {len(roles)} privileged roles by {names}"
-        yield passed(where, message, evidence="privileged-roles:covered")
-        return
-    gap = inventory.gap(ConditionalAccessPolicy)
-    if gap is not None:
-        yield not_assessed(subject, gap.reason)
-        return
-    if not uncovered:
-        role, policy, why = unknown[0]
-        yield not_assessed(policy.prov, f"policy {policy_label(policy)} may cover {role_label(role)}: {why.reason}")
-        return
-    names = _and([role_label(r) for r in uncovered])
-    first = uncovered[0]
-    relevant = [(p, covers_role(p, baseline, first)) for p in policies if _aims_at(p, "phishing_resistant")]
-    if len(uncovered) == len(roles):
-        summary = f"none of the {len(roles)} privileged roles is covered by an enabled policy requiring "
-        summary += "phishing-resistant MFA"
-    else:
-        summary = (
-            f"{len(uncovered)} of {len(roles)} privileged roles are not covered by an enabled policy "
-            f"requiring phishing-resistant MFA ({names})"
-        )
-    if relevant:
-        summary += f"; for {role_label(first)}: " + _explain(relevant)
-    if not is_authoritative(inventory, baseline, _TENANT):
-        yield not_authoritative(subject, _TENANT, summary)
-        return
-    yield fail(
-        subject,
-        summary,
-        evidence="uncovered:" + ",".join(sorted(uncovered)),
-        fix_hint="Require the phishing-resistant MFA authentication strength for the privileged roles",
-        roles=list(uncovered),
-    )
-
-
-_PR_GOOD = """\
-locals {
-  strengths = "/policies/authenticationStrengthPolicies/"
-}
-
-resource "azuread_conditional_access_policy" "admins" {
-  display_name = "Phishing-resistant MFA for admins"
-  state        = "enabled"
-
-  conditions {
-    client_app_types = ["all"]
-    applications {
-      included_applications = ["All"]
-    }
-    users {
-      included_roles = [
-        "62e90394-69f5-4237-9190-012177145e10", # Global Administrator
-        "e8611ab8-c189-46e8-94e1-60213ab1f814", # Privileged Role Administrator
-        "fe930be7-5e62-47db-91af-98c3a49a38b1", # User Administrator
-        "f28a1f50-f6e7-4571-818b-6a12f2af6b6c", # SharePoint Administrator
-        "29232cdf-9323-42fd-ade2-1d097af3e4de", # Exchange Administrator
-        "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2", # Hybrid Identity Administrator
-        "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3", # Application Administrator
-        "158c047a-c907-4556-b7ef-446551a6b5f7", # Cloud Application Administrator
-      ]
-    }
-  }
-
-  grant_controls {
-    operator                          = "OR"
-    authentication_strength_policy_id = "${local.strengths}00000000-0000-0000-0000-000000000004"
-  }
-}
-"""
-
-MFA002 = Rule(
-    id="MFA002",
-    slug="phishing-resistant-mfa-for-admins",
-    title="Privileged roles are not all covered by phishing-resistant MFA",
-    severity=Severity.HIGH,
-    family="identity",
-    sources=("terraform", "m365"),
-    summary=(
-        "For each highly privileged role of the baseline (the eight SCuBA role templates by default), looks "
-        "for an enabled conditional access policy that includes the role (or All users), does not exclude "
-        "it, covers All apps and requires an authentication strength whose combinations are only Windows "
-        "Hello for Business, FIDO2 or certificate-based MFA. Absence-style: in Terraform it judges the "
-        "tenant only when the configuration is authoritative for `m365_tenant`."
-    ),
-    rationale=(
-        "Push, SMS and one-time codes can be relayed by an adversary-in-the-middle phishing kit; an "
-        "administrator session stolen that way hands over mail flow rules, transport settings and every "
-        "mailbox. Phishing-resistant methods bind the sign-in to the real site."
-    ),
-    bad_example=_PR_GOOD.replace("000000000004", "000000000002"),
-    good_example=_PR_GOOD,
-    check=_check_privileged_phishing_resistant,
-    controls=("MS.AAD.3.6v1",),
-    references=(SCUBA_AAD,),
-    fix="unsafe",
-    fix_title="Require phishing-resistant MFA for the highly privileged roles",
 )
 
 
@@ -361,9 +198,9 @@ MFA003 = Rule(
 def _check_policy_enforced(inventory: Inventory, baseline: Baseline) -> Iterable[Verdict]:
     gap = inventory.gap(ConditionalAccessPolicy)
     if gap is not None:
-        subject = scope_subject(inventory, _TENANT, "m365", "m365://tenant/identity/conditionalAccess")
+        subject = scope_subject(inventory, TENANT, "m365", "m365://tenant/identity/conditionalAccess")
         yield not_assessed(subject, gap.reason)
-    for policy in _policies(inventory):
+    for policy in policies_of(inventory):
         j = judge_state(policy)
         j.extend(judge_exclusions(policy, baseline, roles=False))
         label = policy_label(policy)
@@ -381,7 +218,7 @@ def _check_policy_enforced(inventory: Inventory, baseline: Baseline) -> Iterable
             ]
             yield fail(
                 policy.prov,
-                f"policy {label} {_and(j.problems)}",
+                f"policy {label} {joined(j.problems)}",
                 evidence=f"state={state};" + ";".join(exclusions),
                 fix_hint=" and ".join(hints[:1] + [h[0].lower() + h[1:] for h in hints[1:]]),
                 policy=label,
@@ -469,4 +306,4 @@ MFA005 = Rule(
 )
 
 
-RULES: tuple[Rule, ...] = (MFA001, MFA002, MFA003, MFA004, MFA005, *rbac.RULES)
+RULES: tuple[Rule, ...] = (MFA001, *privileged_mfa.RULES, MFA003, MFA004, MFA005, *rbac.RULES)
