@@ -278,8 +278,8 @@ def fix(
     """Plan corrective Terraform as `emailiac fix` does; with `write=True`, apply it (all files or none).
 
     Raises EmailiacError when the configuration has input errors (nothing is written then)."""
-    from emailiac.fixes.apply import unified_diff, write_changes
-    from emailiac.fixes.run import run_fix
+    from emailiac.fixes.apply import unified_diff
+    from emailiac.fixes.run import recover_writes, run_fix, write_fixes
 
     options = _lint_options(
         rules=rules,
@@ -292,14 +292,16 @@ def fix(
         env=None,
     )
     targets = [Path(p) for p in paths]
-    run = run_fix(targets, load_baseline(baseline), options, unsafe=unsafe, out=Path(out) if out else None)
+    out_path = Path(out) if out else None
+    recover_writes(targets, out_path)  # a write a killed run left half done is finished first, as the CLI does
+    run = run_fix(targets, load_baseline(baseline), options, unsafe=unsafe, out=out_path)
     if run.result.errors:
         raise EmailiacError(f"the configuration has errors; nothing was changed: {run.result.errors[0]}")
     diff = unified_diff(run.changes, Path.cwd())
     written: list[str] = []
     if write:
         try:
-            written = write_changes(run.changes)
+            written = write_fixes(run.changes, targets, out_path)
         except OSError as exc:
             raise EmailiacError(f"cannot write the fixes (nothing was changed): {exc}") from None
     return FixOutcome(

@@ -126,9 +126,9 @@ def fix(
     ] = None,
 ) -> None:
     """Print (or with --write apply) corrective Terraform for the findings that have a fix."""
-    from emailiac.atomic import ReadOnlyFile, recover
-    from emailiac.fixes.apply import unified_diff, write_changes
-    from emailiac.fixes.run import run_fix, tree_roots
+    from emailiac.atomic import ReadOnlyFile
+    from emailiac.fixes.apply import unified_diff
+    from emailiac.fixes.run import recover_writes, run_fix, write_fixes
     from emailiac.lint import LintOptions
     from emailiac.rules import rule_by_id
 
@@ -147,8 +147,7 @@ def fix(
         skip=tuple(cfg.skip),
         jobs=1,
     )
-    roots = tree_roots(paths, out)
-    for file in recover(roots[0], roots):
+    for file in recover_writes(paths, out):
         typer.echo(f"completed an interrupted write: {file}", err=True)
     if from_drift is not None:
         from emailiac.commands.fix_drift import fix_from_drift
@@ -165,7 +164,7 @@ def fix(
     diff = unified_diff(run.changes, Path.cwd())
     if write:
         try:
-            written = write_changes(run.changes, roots[0])
+            written = write_fixes(run.changes, paths, out)
         except ReadOnlyFile as exc:
             fail(f"{exc.filename} is read-only; nothing was changed")
         except OSError as exc:

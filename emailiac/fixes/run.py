@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emailiac.atomic import inside
+from emailiac.atomic import inside, recover
 from emailiac.baseline import Baseline
-from emailiac.fixes.apply import Changes, build_changes
+from emailiac.fixes.apply import Changes, build_changes, write_changes
 from emailiac.fixes.context import FIXES_FILE, FixContext
 from emailiac.fixes.model import DISPLAY_ONLY, Fix, NewBlock, applicable
 from emailiac.fixes.planner import plan
@@ -111,6 +111,19 @@ def tree_roots(paths: Sequence[Path], out: Path | None = None) -> list[Path]:
     if out is not None:
         roots.append(Path(os.path.realpath(out.parent if str(out.parent) else Path.cwd())))
     return list(dict.fromkeys(roots))
+
+
+def recover_writes(paths: Sequence[Path], out: Path | None = None) -> list[Path]:
+    """Finish (or undo) a `write_fixes` that a killed run left half done, before the tree is read again;
+    returns the files it completed."""
+    roots = tree_roots(paths, out)
+    return recover(roots[0], roots)
+
+
+def write_fixes(changes: Changes, paths: Sequence[Path], out: Path | None = None) -> list[str]:
+    """Write every changed file, all or nothing, journalled in the first folder `fix` may write in (where
+    `recover_writes` looks); returns the files written."""
+    return write_changes(changes, tree_roots(paths, out)[0])
 
 
 def _confined(fix: Fix, roots: Sequence[Path], place: Callable[[NewBlock], str]) -> Fix:

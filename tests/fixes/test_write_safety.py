@@ -179,6 +179,24 @@ def test_killed_between_renames_is_finished_by_the_next_run(tmp_path: Path) -> N
     assert _leftovers(infra) == []
 
 
+def test_a_write_killed_between_renames_is_finished_by_the_library_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`emailiac.api.fix` recovers first, as the command does, from the journal the command keeps."""
+    from emailiac import api
+
+    infra = tmp_path / "infra"
+    files = _tree(infra)
+    proc = _start(infra, "rename:1.5")
+    _kill_when(proc, lambda: sum(_fixed(p.read_text()) for p in files) == 1)
+    assert _journal_state(infra) == "commit"
+    monkeypatch.setenv("EMAILIAC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    api.fix([infra], rules=["TLS001"])
+    assert all(_fixed(p.read_text()) for p in files)
+    assert _leftovers(infra) == []
+
+
 def test_killed_while_writing_temporary_files_changes_nothing(tmp_path: Path) -> None:
     infra = tmp_path / "infra"
     files = _tree(infra)
