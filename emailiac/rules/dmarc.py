@@ -324,7 +324,22 @@ def _check_rua(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
                 evidence=f"{dn.name} rua",
             )
             continue
-        wanted = have + [f"mailto:{a}" for a in missing] or [_rua_default(baseline, dn.domain)]
+        wanted = have + [f"mailto:{a}" for a in missing]
+        if not wanted and "*" in dn.domain:
+            # The record's own name is not known (a zone named by an ID), so no report address can be made up
+            # for its domain: the finding stands, and the fix is left to a person (no replacement to write).
+            yield fail(
+                subject,
+                f"DMARC record at {dn.name} has no rua tag: nobody receives aggregate reports of who sends as the "
+                "domain",
+                evidence=f"{dn.name} rua",
+                fix_hint=f"Set rua=mailto:<a mailbox that reads DMARC reports for the domain> in the DMARC record at "
+                f"{dn.name}",
+                name=dn.name,
+                record=record.text,
+            )
+            continue
+        wanted = wanted or [_rua_default(baseline, dn.domain)]
         if not record.rua:
             problem = "has no rua tag: nobody receives aggregate reports of who sends as the domain"
         elif missing:

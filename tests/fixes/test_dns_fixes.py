@@ -138,6 +138,20 @@ def test_a_dmarc_record_built_from_a_local_keeps_its_interpolation(tmp_path: Pat
     assert _lint(tmp_path, ("DMARC002",)) == []
 
 
+def test_no_report_address_is_written_for_a_zone_named_only_by_its_id(tmp_path: Path) -> None:
+    """DMARC004 in a zone whose domain the configuration never states: `fix` writes nothing for it (it once
+    wrote rua=mailto:dmarc-reports@*), and the finding stays for a person to settle."""
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parents[2] / "fixtures" / "terraform" / "dmarc_zone_by_id", tmp_path / "t")
+    before = (tmp_path / "t" / "main.tf").read_text()
+    run = run_fix([tmp_path / "t"], Baseline(), LintOptions(cache=False, jobs=1, only=("DMARC004",)), unsafe=True)
+    assert not run.changes.changed and not run.changes.applied
+    write_changes(run.changes)
+    assert (tmp_path / "t" / "main.tf").read_text() == before
+    assert _lint(tmp_path / "t", ("DMARC004",)) == [("DMARC004", "cloudflare_record.dmarc")]
+
+
 def test_admin_ranges_come_from_the_baseline(tmp_path: Path) -> None:
     from dataclasses import replace
 

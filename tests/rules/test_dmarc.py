@@ -219,6 +219,21 @@ def test_required_addresses_compare_case_insensitively_without_size() -> None:
     assert verdict.data["replacement"] == "v=DMARC1; p=reject; rua=mailto:me@example.com,mailto:dmarc@soc.example"
 
 
+def test_no_report_address_is_made_up_for_a_record_whose_domain_is_not_known() -> None:
+    """A `_dmarc` record in a zone named only by an ID variable: its domain is a pattern (`*`), so there is no
+    `dmarc-reports@<domain>` to suggest or write; the baseline's required address still can be."""
+    facts = [txt("r", unknown("the zone name is not known", pattern="_dmarc.*"), "v=DMARC1; p=reject")]
+    verdict = one(run("DMARC004", facts))
+    assert verdict.status is Status.FAIL
+    assert verdict.message == (
+        "DMARC record at _dmarc.* has no rua tag: nobody receives aggregate reports of who sends as the domain"
+    )
+    assert "@*" not in verdict.fix_hint and "<a mailbox that reads DMARC reports" in verdict.fix_hint
+    assert "replacement" not in verdict.data  # nothing for a fix to write
+    base = with_section("dmarc", required_rua=("mailto:dmarc@soc.example",))
+    assert one(run("DMARC004", facts, base)).data["replacement"] == "v=DMARC1; p=reject; rua=mailto:dmarc@soc.example"
+
+
 def test_an_external_address_outside_the_configuration_is_not_judged() -> None:
     facts = [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; p=reject; rua=mailto:x@vendor.example")]
     assert one(run("DMARC004", facts)).status is Status.PASS
