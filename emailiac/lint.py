@@ -199,7 +199,7 @@ def _keep(ev: Evaluation, only_files: set[str] | None) -> bool:
 
 def _copy_with(obj: _Copied, name: str, value: object) -> _Copied:
     """A copy of a frozen dataclass instance with one field changed: `dataclasses.replace` without running
-    `__init__` again, which was a tenth of a large run (every evaluation of every root is renamed)."""
+    `__init__` again (every evaluation of every root is renamed: about a second of a 2,000-file run)."""
     new = object.__new__(type(obj))
     new.__dict__.update(obj.__dict__)
     new.__dict__[name] = value
