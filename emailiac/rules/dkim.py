@@ -23,7 +23,7 @@ from emailiac.result import Severity
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
 from emailiac.rules.gaps import gap_verdicts
 from emailiac.rules.maildomains import DnsView, could_start_with, name_may_be, record_values
-from emailiac.rules.spf_values import label
+from emailiac.rules.spf_values import label, shown_name
 from emailiac.rules.tfaddress import resource_type
 
 __all__ = ["RULES"]
@@ -259,33 +259,34 @@ def _published_key_verdicts(view: DnsView, minimum: int) -> Iterator[Verdict]:
         if record.type != "TXT" or not _is_key_name(record):
             continue
         name = label(record)
+        named = shown_name(name)
         for value in record_values(record):
             evidence = f"{name} dkim key {value.index}"
             text = value.text
             if isinstance(text, Unknown):
                 if could_start_with(text.pattern, "v=DKIM1") or (text.pattern is not None and "p=" in text.pattern):
                     yield not_assessed(
-                        record.prov, f"DKIM key at {name} is not known ({text.reason})", evidence=evidence
+                        record.prov, f"DKIM key at {named} is not known ({text.reason})", evidence=evidence
                     )
                 continue
             if not _is_key_text(text):
                 continue  # another TXT value at the selector name, not a key record
             key = parse_dkim_key(text)
             if key.revoked:
-                yield passed(record.prov, f"DKIM key at {name} is revoked (empty p=)", evidence=evidence)
+                yield passed(record.prov, f"DKIM key at {named} is revoked (empty p=)", evidence=evidence)
             elif key.key_bits is None:
                 problems = "; ".join(p.message for p in key.problems if p.is_error)
                 yield fail(
                     record.prov,
-                    f"DKIM key at {name} cannot be read ({problems}): verifiers fail every signature made with it",
+                    f"DKIM key at {named} cannot be read ({problems}): verifiers fail every signature made with it",
                     evidence=evidence,
-                    fix_hint=f"Publish a valid {minimum}-bit RSA or Ed25519 key at {name}",
+                    fix_hint=f"Publish a valid {minimum}-bit RSA or Ed25519 key at {named}",
                     name=name,
                 )
             elif key.key_type == "rsa" and key.key_bits < minimum:
                 yield fail(
                     record.prov,
-                    f"DKIM key at {name} is a {key.key_bits}-bit RSA key; the baseline requires {minimum} bits",
+                    f"DKIM key at {named} is a {key.key_bits}-bit RSA key; the baseline requires {minimum} bits",
                     evidence=evidence,
                     fix_hint=f"Publish a {minimum}-bit RSA key at a new selector and sign with it",
                     name=name,
@@ -294,7 +295,7 @@ def _published_key_verdicts(view: DnsView, minimum: int) -> Iterator[Verdict]:
             else:
                 yield passed(
                     record.prov,
-                    f"DKIM key at {name} is a {key.key_bits}-bit {_KEY_TYPES.get(key.key_type, key.key_type)} key",
+                    f"DKIM key at {named} is a {key.key_bits}-bit {_KEY_TYPES.get(key.key_type, key.key_type)} key",
                     evidence=evidence,
                 )
 

@@ -160,9 +160,9 @@ def _judge_partly_known(dn: DmarcName, view: DnsView, baseline: Baseline) -> Ver
         return None
     return fail(
         value.subject,
-        f"DMARC record at {dn.name} has {'; '.join(weak)}; the rest of the record is not known",
+        f"DMARC record at {dn.shown} has {'; '.join(weak)}; the rest of the record is not known",
         evidence=f"{dn.name} policy partly known",
-        fix_hint=f"Raise the policy of the DMARC record at {dn.name} to the baseline's",
+        fix_hint=f"Raise the policy of the DMARC record at {dn.shown} to the baseline's",
         name=dn.name,
     )
 
@@ -183,7 +183,7 @@ def _check_policy(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]
             if below:
                 yield not_assessed(
                     subject,
-                    f"DMARC record at {dn.name} has {'; '.join(below)}, which matters only if its sp and np govern "
+                    f"DMARC record at {dn.shown} has {'; '.join(below)}, which matters only if its sp and np govern "
                     f"the names below {dn.domain}: {governs.reason}",
                     evidence=evidence,
                 )
@@ -191,13 +191,13 @@ def _check_policy(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]
         if not weak:
             judged = ("p", "sp", "np") if governs is True else ("p",)
             tags = ", ".join(f"{t}={getattr(record, t)}" for t in judged if getattr(record, t))
-            yield passed(subject, f"DMARC record at {dn.name} has {tags}", evidence=evidence)
+            yield passed(subject, f"DMARC record at {dn.shown} has {tags}", evidence=evidence)
             continue
         yield fail(
             subject,
-            f"DMARC record at {dn.name} has {'; '.join(weak)}",
+            f"DMARC record at {dn.shown} has {'; '.join(weak)}",
             evidence=f"{dn.name} policy " + ",".join(sorted(changes)),
-            fix_hint=f"Set {', '.join(f'{k}={v}' for k, v in changes.items())} in the DMARC record at {dn.name}",
+            fix_hint=f"Set {', '.join(f'{k}={v}' for k, v in changes.items())} in the DMARC record at {dn.shown}",
             name=dn.name,
             record=record.text,
             replacement=rewrite(record, changes),
@@ -247,16 +247,16 @@ def _check_pct(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
         pct = record.pct
         if pct >= minimum:
             yield passed(
-                subject, f"DMARC record at {dn.name} applies its policy to {pct}% of mail", evidence=f"{dn.name} pct"
+                subject, f"DMARC record at {dn.shown} applies its policy to {pct}% of mail", evidence=f"{dn.name} pct"
             )
             continue
         change = None if minimum >= 100 else str(minimum)
         yield fail(
             subject,
-            f"DMARC record at {dn.name} has pct={pct}: the policy applies to {pct}% of failing mail only; the "
+            f"DMARC record at {dn.shown} has pct={pct}: the policy applies to {pct}% of failing mail only; the "
             f"baseline requires {minimum}",
             evidence=f"{dn.name} pct",
-            fix_hint=f"Remove pct from the DMARC record at {dn.name}" if change is None else f"Set pct={minimum}",
+            fix_hint=f"Remove pct from the DMARC record at {dn.shown}" if change is None else f"Set pct={minimum}",
             name=dn.name,
             record=record.text,
             replacement=rewrite(record, {"pct": change}),
@@ -320,7 +320,7 @@ def _check_rua(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
         if record.rua and not missing and not unauthorised:
             yield passed(
                 subject,
-                f"DMARC record at {dn.name} sends aggregate reports to {', '.join(have)}",
+                f"DMARC record at {dn.shown} sends aggregate reports to {', '.join(have)}",
                 evidence=f"{dn.name} rua",
             )
             continue
@@ -330,11 +330,11 @@ def _check_rua(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
             # for its domain: the finding stands, and the fix is left to a person (no replacement to write).
             yield fail(
                 subject,
-                f"DMARC record at {dn.name} has no rua tag: nobody receives aggregate reports of who sends as the "
+                f"DMARC record at {dn.shown} has no rua tag: nobody receives aggregate reports of who sends as the "
                 "domain",
                 evidence=f"{dn.name} rua",
                 fix_hint=f"Set rua=mailto:<a mailbox that reads DMARC reports for the domain> in the DMARC record at "
-                f"{dn.name}",
+                f"{dn.shown}",
                 name=dn.name,
                 record=record.text,
             )
@@ -348,9 +348,9 @@ def _check_rua(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
             problem = f"sends aggregate reports to unauthorised addresses: {'; '.join(unauthorised)}"
         yield fail(
             subject,
-            f"DMARC record at {dn.name} {problem}",
+            f"DMARC record at {dn.shown} {problem}",
             evidence=f"{dn.name} rua",
-            fix_hint=f"Set rua={','.join(wanted)} in the DMARC record at {dn.name}",
+            fix_hint=f"Set rua={','.join(wanted)} in the DMARC record at {dn.shown}",
             name=dn.name,
             record=record.text,
             replacement=rewrite(record, {"rua": ",".join(wanted)}),
@@ -406,25 +406,25 @@ def _check_valid(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
                 problems += [f"{where}{e}" for e in errors]
             if several > 1:
                 problems.append(
-                    f"{several} DMARC records are published at {dn.name}; receivers apply no DMARC policy "
+                    f"{several} DMARC records are published at {dn.shown}; receivers apply no DMARC policy "
                     "(RFC 7489 6.6.3)"
                 )
             if problems:
                 yield fail(
                     subject,
-                    f"DMARC record at {dn.name}: {'; '.join(problems)}",
+                    f"DMARC record at {dn.shown}: {'; '.join(problems)}",
                     evidence=evidence,
-                    fix_hint=f"Publish one well-formed DMARC record at {dn.name}, starting with v=DMARC1",
+                    fix_hint=f"Publish one well-formed DMARC record at {dn.shown}, starting with v=DMARC1",
                     name=dn.name,
                     records=[v.text for v in values if isinstance(v.text, str)],
                     problems=problems,
                 )
             elif unknown is not None:
                 yield not_assessed(
-                    subject, f"DMARC record at {dn.name} is not known ({unknown.reason})", evidence=evidence
+                    subject, f"DMARC record at {dn.shown} is not known ({unknown.reason})", evidence=evidence
                 )
             else:
-                yield passed(subject, f"DMARC record at {dn.name} is well formed", evidence=evidence)
+                yield passed(subject, f"DMARC record at {dn.shown} is well formed", evidence=evidence)
 
 
 DMARC005 = Rule(

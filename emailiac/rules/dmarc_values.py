@@ -22,6 +22,7 @@ from emailiac.mailauth.orgdomain import organizational_domain
 from emailiac.mailauth.partial import dmarc_known_tags
 from emailiac.model import DnsRecord, Provenance, Unknown
 from emailiac.rules.maildomains import DnsView, RecordValue, could_start_with, starts_with, txt_values
+from emailiac.rules.spf_values import shown_name
 
 __all__ = [
     "DmarcName",
@@ -70,6 +71,11 @@ class DmarcName:
     @property
     def domain(self) -> str:
         return self.name[len(_PREFIX) :]
+
+    @property
+    def shown(self) -> str:
+        """The name as messages show it (`_dmarc.<domain>` when its domain is not known here)."""
+        return shown_name(self.name)
 
     def judged_values(self, values: tuple[RecordValue, ...] | list[RecordValue]) -> list[RecordValue]:
         """The values among `values` that are DMARC records, or may be one (unresolved), or were meant as one

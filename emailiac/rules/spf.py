@@ -38,6 +38,7 @@ from emailiac.rules.spf_values import (
     judged_here,
     known_prefix,
     merge_records,
+    shown_name,
     spf_values,
 )
 
@@ -82,12 +83,13 @@ def _check_present(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
     view = DnsView.of(inventory)
     for domain in mail_domains(inventory, baseline, view):
         name = domain.name
+        named = shown_name(name)
         search = view.search(name, is_spf, _could_be_spf, certain=_certainly_spf)
         if search.found:
             found = search.found[0]
             yield passed(found.subject, f"{name} publishes an SPF record", evidence=f"{name} spf")
             continue
-        verdict = view.not_found(search, name, "TXT", f"SPF record of {name}")
+        verdict = view.not_found(search, name, "TXT", f"SPF record of {named}")
         if verdict is not None:
             yield verdict
             continue
@@ -156,6 +158,7 @@ def _rewrite_all(record: SpfRecord, qualifier: str) -> str | None:
 
 def _judge_all(value: SpfValue, record: SpfRecord, view: DnsView, baseline: Baseline) -> Verdict:
     subject, name = value.value.subject, value.name
+    named = shown_name(name)
     want = baseline.spf.all_qualifier
     partial = value.unknown is not None
     term = record.all_mechanism
@@ -165,7 +168,7 @@ def _judge_all(value: SpfValue, record: SpfRecord, view: DnsView, baseline: Base
         resolver = InventoryResolver(view)
         qualifier = count_lookups(record, resolver, domain=name).all_qualifier
         if qualifier is None:
-            where = f"SPF record of {name} ends with {target.text if target else 'a redirect'}"
+            where = f"SPF record of {named} ends with {target.text if target else 'a redirect'}"
             if resolver.unresolved:
                 return not_assessed(subject, f"{where}: {resolver.unresolved[0]}", evidence=spf_evidence(value, "all"))
             return out_of_scope(subject, f"{where}, whose record is not declared in this configuration")
@@ -181,7 +184,7 @@ def _judge_all(value: SpfValue, record: SpfRecord, view: DnsView, baseline: Base
             shown += " through its redirect"
     strength = qualifier_strength(qualifier)
     if strength >= qualifier_strength(want):
-        return passed(subject, f"SPF record of {name} {shown}", evidence=spf_evidence(value, f"{qualifier}all"))
+        return passed(subject, f"SPF record of {named} {shown}", evidence=spf_evidence(value, f"{qualifier}all"))
     replacement = None if partial else _rewrite_all(record, want)
     data = {"record": record.text, "name": name}
     if replacement is not None:
@@ -194,9 +197,9 @@ def _judge_all(value: SpfValue, record: SpfRecord, view: DnsView, baseline: Base
     )
     return fail(
         subject,
-        f"SPF record of {name} {shown}; {reason}",
+        f"SPF record of {named} {shown}; {reason}",
         evidence=spf_evidence(value, f"{qualifier or 'none'}all"),
-        fix_hint=f"End the SPF record of {name} with {want}all",
+        fix_hint=f"End the SPF record of {named} with {want}all",
         severity=Severity.CRITICAL if critical else None,
         **data,
     )
@@ -226,7 +229,7 @@ def _check_all(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
                     continue
                 yield not_assessed(
                     value.value.subject,
-                    f"SPF record of {value.name}: its all mechanism is not known ({value.unknown.reason})",
+                    f"SPF record of {shown_name(value.name)}: its all mechanism is not known ({value.unknown.reason})",
                     evidence=spf_evidence(value, "all"),
                 )
                 continue
@@ -287,6 +290,7 @@ def _check_single(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]
             for value in txt_values(record):
                 by_name.setdefault(record.name, []).append(value)
     for name in sorted(by_name):
+        named = shown_name(name)
         values = by_name[name]
         # A value whose known start is "v=spf1 " is an SPF record even while the rest is unresolved.
         spf = [
@@ -306,10 +310,10 @@ def _check_single(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]
                 data["replacement"] = merge_records([parse_spf(t) for t in texts], baseline.spf.all_qualifier)
             yield fail(
                 subject,
-                f"{name} publishes {len(spf)} SPF records ({', '.join(holders)}): receivers return permerror "
+                f"{named} publishes {len(spf)} SPF records ({', '.join(holders)}): receivers return permerror "
                 "and apply no SPF at all (RFC 7208 4.5)",
                 evidence=f"{name} spf records={len(spf)}",
-                fix_hint=f"Merge the SPF records of {name} into one",
+                fix_hint=f"Merge the SPF records of {named} into one",
                 **data,
             )
             continue
@@ -330,7 +334,7 @@ def _check_single(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]
             reason = doubt.text.reason if isinstance(doubt.text, Unknown) else "its name is not known"
             yield not_assessed(
                 subject,
-                f"SPF records of {name}: {doubt.subject.address} may publish a second one ({reason})",
+                f"SPF records of {named}: {doubt.subject.address} may publish a second one ({reason})",
                 evidence=f"{name} spf records",
             )
             continue

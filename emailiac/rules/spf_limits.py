@@ -23,6 +23,7 @@ from emailiac.rules.spf_values import (
     InventoryResolver,
     known_prefix,
     label,
+    shown_name,
 )
 from emailiac.rules.tfaddress import resource_type
 
@@ -41,6 +42,7 @@ def _check_lookups(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
     void_limit = baseline.spf.max_void_lookups
     for value in values:
         subject, name = value.value.subject, value.name
+        named = shown_name(name)
         record = value.record
         partial = record is None
         if record is None:
@@ -49,7 +51,7 @@ def _check_lookups(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
             if record is None:
                 yield not_assessed(
                     subject,
-                    f"SPF record of {name}: its terms are not known ({value.unknown.reason})",
+                    f"SPF record of {named}: its terms are not known ({value.unknown.reason})",
                     evidence=spf_evidence(value, "lookups"),
                 )
                 continue
@@ -61,10 +63,10 @@ def _check_lookups(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
         if count.loops:
             yield fail(
                 subject,
-                f"SPF record of {name} loops ({'; '.join(count.loops)}): evaluation never ends, so receivers run "
+                f"SPF record of {named} loops ({'; '.join(count.loops)}): evaluation never ends, so receivers run "
                 f"past the limit of {limit} DNS look-ups and return permerror",
                 evidence=spf_evidence(value, "lookups"),
-                fix_hint=f"Break the loop: no include or redirect of {name}'s SPF chain may lead back to a record "
+                fix_hint=f"Break the loop: no include or redirect of {named}'s SPF chain may lead back to a record "
                 "already on it",
                 record=record.text,
                 lookups=count.total,
@@ -86,9 +88,9 @@ def _check_lookups(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
         if problems:
             yield fail(
                 subject,
-                f"SPF record of {name} {'; '.join(problems)}",
+                f"SPF record of {named} {'; '.join(problems)}",
                 evidence=spf_evidence(value, "lookups"),
-                fix_hint=f"Cut the SPF record of {name} to {limit} DNS look-ups and no void ones: replace includes "
+                fix_hint=f"Cut the SPF record of {named} to {limit} DNS look-ups and no void ones: replace includes "
                 "with the ip4/ip6 ranges they publish, drop senders no longer used and names that do not exist",
                 record=record.text,
                 lookups=count.total,
@@ -98,21 +100,21 @@ def _check_lookups(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
         elif exact:
             yield passed(
                 subject,
-                f"SPF record of {name} needs {counted} of {limit}, {count.void} void look-ups",
+                f"SPF record of {named} needs {counted} of {limit}, {count.void} void look-ups",
                 evidence=spf_evidence(value, "lookups"),
             )
         elif partial or resolver.unresolved:
             reason = value.unknown.reason if partial and value.unknown is not None else resolver.unresolved[0]
             yield not_assessed(
                 subject,
-                f"SPF record of {name}: {counted} counted, the rest is not known ({reason})",
+                f"SPF record of {named}: {counted} counted, the rest is not known ({reason})",
                 evidence=spf_evidence(value, "lookups"),
             )
         else:
             outside = ", ".join(count.unexpanded)
             yield out_of_scope(
                 subject,
-                f"SPF record of {name}: {counted} counted of {limit}; the records of {outside} are not declared "
+                f"SPF record of {named}: {counted} counted of {limit}; the records of {outside} are not declared "
                 "in this configuration, so their look-ups are not counted",
             )
 
@@ -180,25 +182,26 @@ def _check_syntax(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]
     view, values = spf_values_in(inventory, baseline)
     for value in values:
         subject, name = value.value.subject, value.name
+        named = shown_name(name)
         record = value.record or (known_prefix(value.unknown.pattern) if value.unknown is not None else None)
         problems = [*_problems(record), *_loops(record, view, name)] if record is not None else []
         if problems:
             assert record is not None
             yield fail(
                 subject,
-                f"SPF record of {name}: {'; '.join(problems)}",
+                f"SPF record of {named}: {'; '.join(problems)}",
                 evidence=spf_evidence(value, "syntax"),
-                fix_hint=f"Correct the SPF record of {name}",
+                fix_hint=f"Correct the SPF record of {named}",
                 record=record.text,
                 problems=problems,
             )
         elif value.record is None:
             reason = value.unknown.reason if value.unknown is not None else ""
             yield not_assessed(
-                subject, f"SPF record of {name} is not known ({reason})", evidence=spf_evidence(value, "syntax")
+                subject, f"SPF record of {named} is not known ({reason})", evidence=spf_evidence(value, "syntax")
             )
         else:
-            yield passed(subject, f"SPF record of {name} is well formed", evidence=spf_evidence(value, "syntax"))
+            yield passed(subject, f"SPF record of {named} is well formed", evidence=spf_evidence(value, "syntax"))
 
 
 SPF005 = Rule(
@@ -259,6 +262,7 @@ def _check_lengths(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
         if not values or record.prov.source == "dns":
             continue  # DNS answers hold character-strings of at most 255 bytes: a live string cannot be longer
         name = label(record)
+        named = shown_name(name)
         problems: list[str] = []
         splits: list[dict[str, object]] = []
         unknown: Unknown | None = None
@@ -281,18 +285,18 @@ def _check_lengths(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
         if problems:
             yield fail(
                 record.prov,
-                f"TXT record {name}: {'; '.join(problems)}",
+                f"TXT record {named}: {'; '.join(problems)}",
                 evidence=evidence,
-                fix_hint=f"Split the TXT value at {name} into character-strings of at most 255 bytes",
+                fix_hint=f"Split the TXT value at {named} into character-strings of at most 255 bytes",
                 name=name,
                 splits=splits,
             )
         elif unknown is not None:
             yield not_assessed(
-                record.prov, f"TXT record {name}: a value is not known ({unknown.reason})", evidence=evidence
+                record.prov, f"TXT record {named}: a value is not known ({unknown.reason})", evidence=evidence
             )
         else:
-            yield passed(record.prov, f"TXT record {name} has no character-string over 255 bytes", evidence=evidence)
+            yield passed(record.prov, f"TXT record {named} has no character-string over 255 bytes", evidence=evidence)
 
 
 SPF006 = Rule(

@@ -16,7 +16,26 @@ from emailiac.mailauth import LookupFailure, SpfRecord, is_spf, parse_spf
 from emailiac.model import DnsRecord, Unknown
 from emailiac.rules.maildomains import DnsView, RecordValue, could_start_with, txt_values
 
-__all__ = ["InventoryResolver", "SpfValue", "judged_here", "known_prefix", "label", "merge_records", "spf_values"]
+__all__ = [
+    "InventoryResolver",
+    "SpfValue",
+    "judged_here",
+    "known_prefix",
+    "label",
+    "merge_records",
+    "shown_name",
+    "spf_values",
+]
+
+
+def shown_name(name: str) -> str:
+    """A record name as messages show it. A name whose domain is not known here (relative to a zone named only
+    by an ID, or built from an unset variable) is a pattern ending in `*`; that part is shown as `<domain>`."""
+    if name == "*":
+        return "<domain>"
+    if name.endswith(".*"):
+        return f"{name[:-1]}<domain>"
+    return name
 
 
 def label(record: DnsRecord) -> str:

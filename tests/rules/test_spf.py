@@ -250,3 +250,21 @@ def test_a_known_long_string_fails_beside_an_unknown_value() -> None:
     facts = [zone(), txt("r", "example.com", "x" * 256, unknown())]
     assert one(run("SPF006", facts)).status is Status.FAIL
     assert one(run("SPF006", [zone(), txt("r", "example.com", "x", unknown())])).status is Status.NOT_ASSESSED
+
+
+def test_a_record_in_a_zone_of_unknown_name_is_shown_with_its_domain_unknown() -> None:
+    """`@` of a zone named only by an ID is the pattern `*`: messages say `<domain>`, fingerprints keep `*`."""
+    from emailiac.rules.spf_values import shown_name
+
+    facts = [txt("r", unknown("the zone is not found", pattern="*"), "v=spf1 mx ~all")]
+    verdict = one(run("SPF002", facts))
+    assert verdict.status is Status.FAIL
+    assert verdict.message.startswith("SPF record of <domain> has ~all")
+    assert verdict.fix_hint == "End the SPF record of <domain> with -all"
+    assert verdict.evidence.startswith("* ")
+    assert [shown_name(n) for n in ("*", "_dmarc.*", "mail.example.com", "*example.com")] == [
+        "<domain>",
+        "_dmarc.<domain>",
+        "mail.example.com",
+        "*example.com",
+    ]
