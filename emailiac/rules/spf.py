@@ -42,7 +42,7 @@ from emailiac.rules.spf_values import (
     spf_values,
 )
 
-__all__ = ["RFC7208", "RULES", "spf_evidence", "spf_values_in", "suggested_record"]
+__all__ = ["RFC7208", "RULES", "spf_evidence", "spf_example", "spf_values_in", "suggested_record"]
 
 RFC7208 = "https://www.rfc-editor.org/rfc/rfc7208"
 _QUALIFIER_NAMES = {"+": "pass", "?": "neutral", "~": "softfail", "-": "fail"}
@@ -61,6 +61,20 @@ def spf_values_in(inventory: Inventory, baseline: Baseline) -> tuple[DnsView, li
     view = DnsView.of(inventory)
     names = {d.name for d in mail_domains(inventory, baseline, view)}
     return view, spf_values(view, names)
+
+
+def spf_example(*records: str) -> str:
+    """A rule's example: the SPF TXT record of example.com in Route 53, holding `records`."""
+    values = ", ".join(f'"{r}"' for r in records)
+    return (
+        'resource "aws_route53_record" "spf" {\n'
+        "  zone_id = aws_route53_zone.main.zone_id\n"
+        '  name    = "example.com"\n'
+        '  type    = "TXT"\n'
+        "  ttl     = 3600\n"
+        f"  records = [{values}]\n"
+        "}\n"
+    )
 
 
 def spf_evidence(value: SpfValue, what: str) -> str:
@@ -128,15 +142,7 @@ SPF001 = Rule(
         '  records = ["10 inbound-smtp.eu-west-1.amazonaws.com"]\n'
         "}\n"
     ),
-    good_example=(
-        'resource "aws_route53_record" "spf" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=spf1 include:amazonses.com -all"]\n'
-        "}\n"
-    ),
+    good_example=spf_example("v=spf1 include:amazonses.com -all"),
     check=_check_present,
     controls=("MS.EXO.2.2v3",),
     references=(f"{RFC7208}#section-3", "https://docs.aws.amazon.com/ses/latest/dg/send-email-authentication-spf.html"),
@@ -252,24 +258,8 @@ SPF002 = Rule(
         "The `all` mechanism says what receivers should do with mail from hosts the record does not list: `+all` "
         "lets anyone send, `?all` and `~all` only hint, so forged mail is still delivered."
     ),
-    bad_example=(
-        'resource "aws_route53_record" "spf" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=spf1 include:amazonses.com ~all"]\n'
-        "}\n"
-    ),
-    good_example=(
-        'resource "aws_route53_record" "spf" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=spf1 include:amazonses.com -all"]\n'
-        "}\n"
-    ),
+    bad_example=spf_example("v=spf1 include:amazonses.com ~all"),
+    good_example=spf_example("v=spf1 include:amazonses.com -all"),
     check=_check_all,
     controls=("MS.EXO.2.2v3",),
     references=(f"{RFC7208}#section-5.1", f"{RFC7208}#section-8"),
@@ -356,24 +346,8 @@ SPF003 = Rule(
         "RFC 7208 4.5: with two SPF records at one name, receivers return permerror, which most treat as no "
         "SPF at all, so every sender is unauthenticated."
     ),
-    bad_example=(
-        'resource "aws_route53_record" "spf" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=spf1 include:amazonses.com -all", "v=spf1 include:spf.protection.outlook.com -all"]\n'
-        "}\n"
-    ),
-    good_example=(
-        'resource "aws_route53_record" "spf" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=spf1 include:amazonses.com include:spf.protection.outlook.com -all"]\n'
-        "}\n"
-    ),
+    bad_example=spf_example("v=spf1 include:amazonses.com -all", "v=spf1 include:spf.protection.outlook.com -all"),
+    good_example=spf_example("v=spf1 include:amazonses.com include:spf.protection.outlook.com -all"),
     check=_check_single,
     controls=(),
     references=(f"{RFC7208}#section-4.5",),

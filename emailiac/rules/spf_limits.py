@@ -18,7 +18,7 @@ from emailiac.model import Inventory, Unknown
 from emailiac.result import Severity
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, out_of_scope, passed
 from emailiac.rules.maildomains import DnsView, txt_values
-from emailiac.rules.spf import RFC7208, spf_evidence, spf_values_in
+from emailiac.rules.spf import RFC7208, spf_evidence, spf_example, spf_values_in
 from emailiac.rules.spf_values import (
     InventoryResolver,
     known_prefix,
@@ -138,25 +138,11 @@ SPF004 = Rule(
         "RFC 7208 4.6.4 caps an SPF evaluation at 10 DNS look-ups; one more and receivers return permerror, so "
         "legitimate mail fails SPF."
     ),
-    bad_example=(
-        'resource "aws_route53_record" "spf" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=spf1 a mx include:a.example include:b.example include:c.example include:d.example '
-        'include:e.example include:f.example include:g.example include:h.example include:i.example -all"]\n'
-        "}\n"
+    bad_example=spf_example(
+        "v=spf1 a mx include:a.example include:b.example include:c.example include:d.example include:e.example "
+        "include:f.example include:g.example include:h.example include:i.example -all"
     ),
-    good_example=(
-        'resource "aws_route53_record" "spf" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=spf1 ip4:192.0.2.0/24 include:amazonses.com -all"]\n'
-        "}\n"
-    ),
+    good_example=spf_example("v=spf1 ip4:192.0.2.0/24 include:amazonses.com -all"),
     check=_check_lookups,
     controls=(),
     references=(f"{RFC7208}#section-4.6.4",),
@@ -221,24 +207,8 @@ SPF005 = Rule(
         "A syntax error makes receivers return permerror, which most treat as no SPF. Terms after `all` are "
         "never evaluated, so senders listed there fail. `ptr` is slow, unreliable and deprecated (RFC 7208 5.5)."
     ),
-    bad_example=(
-        'resource "aws_route53_record" "spf" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=spf1 ip4:192.0.2.300 ptr -all"]\n'
-        "}\n"
-    ),
-    good_example=(
-        'resource "aws_route53_record" "spf" {\n'
-        "  zone_id = aws_route53_zone.main.zone_id\n"
-        '  name    = "example.com"\n'
-        '  type    = "TXT"\n'
-        "  ttl     = 3600\n"
-        '  records = ["v=spf1 ip4:192.0.2.30 -all"]\n'
-        "}\n"
-    ),
+    bad_example=spf_example("v=spf1 ip4:192.0.2.300 ptr -all"),
+    good_example=spf_example("v=spf1 ip4:192.0.2.30 -all"),
     check=_check_syntax,
     controls=(),
     references=(f"{RFC7208}#section-5.5", f"{RFC7208}#section-12"),
