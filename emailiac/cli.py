@@ -234,8 +234,13 @@ def baseline_validate(path: Annotated[Path, typer.Argument(help="A baseline YAML
     typer.echo(yaml.safe_dump(data, sort_keys=False).rstrip())
 
 
-_LOCAL_COMMANDS = frozenset({"lint", "rules", "explain", "baseline"})
 _registered = False
+
+
+def _local_commands() -> set[str]:
+    """The names of the commands defined in this module (registered before `full_app` adds the others)."""
+    names = {c.name or c.callback.__name__.replace("_", "-") for c in _app.registered_commands if c.callback}
+    return names | {g.name for g in _app.registered_groups if g.name}
 
 
 def full_app() -> typer.Typer:
@@ -272,8 +277,10 @@ def _register_commands() -> None:
 
 def main() -> None:
     command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command not in _local_commands():
+        full_app()  # help, completion, or a command defined in emailiac.commands
     try:
-        (_app if command in _LOCAL_COMMANDS else full_app())()
+        _app()
     except KeyboardInterrupt:
         typer.echo("emailiac: interrupted", err=True)
         sys.exit(130)
