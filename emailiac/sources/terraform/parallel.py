@@ -59,9 +59,9 @@ def _parse_shared(batch: list[tuple[str, str, str]], jobs: int) -> list[ParsedFi
     from concurrent.futures import ProcessPoolExecutor  # loads multiprocessing: only for a pool
 
     workers = jobs - 1
-    total = sum(len(text) for _, text, _ in batch) or 1
+    wanted = _parent_share(workers) * (sum(len(text) for _, text, _ in batch) or 1)
     own, size = 0, 0
-    while own < len(batch) and (size + len(batch[-1 - own][1])) / total <= _parent_share(workers):
+    while own < len(batch) and size + len(batch[-1 - own][1]) <= wanted:
         size += len(batch[-1 - own][1])
         own += 1
     sent = batch[: len(batch) - own]
