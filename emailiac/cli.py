@@ -21,9 +21,12 @@ from emailiac.commands.common import (
     severity,
     use_color,
 )
+from emailiac.detached import writes
 
 if TYPE_CHECKING:
-    from emailiac.result import Result
+    from emailiac.baseline import Baseline
+    from emailiac.lint import LintOptions
+    from emailiac.result import Result, Severity
     from emailiac.runcache import CachedRun
 
 __all__ = ["full_app", "main"]
@@ -118,6 +121,7 @@ def lint(
             if rule_by_id(rule_id) is None:
                 fail(f"unknown rule {rule_id!r} (see `emailiac rules`)")
     chosen = load_baseline(baseline or cfg.baseline)
+    threshold = severity(fail_on or cfg.fail_on)
     options = LintOptions(
         var_files=tuple([*map(Path, cfg.var_files), *var_file]),
         cli_vars=parse_vars(var),
@@ -127,7 +131,36 @@ def lint(
         jobs=jobs,
         cache=not no_cache,
     )
-    threshold = severity(fail_on or cfg.fail_on)
+    raise typer.Exit(
+        _lint(
+            paths,
+            chosen,
+            options,
+            fmt,
+            output,
+            baseline_report,
+            threshold,
+            allow_partial=allow_partial or cfg.allow_partial,
+            no_color=no_color,
+            verbose=verbose,
+        )
+    )
+
+
+def _lint(
+    paths: list[Path],
+    chosen: Baseline,
+    options: LintOptions,
+    fmt: list[str],
+    output: list[Path],
+    baseline_report: Path | None,
+    threshold: Severity,
+    *,
+    allow_partial: bool,
+    no_color: bool,
+    verbose: bool,
+) -> int:
+    """The lint run the command's options describe, its reports written; the exit code."""
     with_fixes = bool({"json", "sarif"} & set(fmt))  # machine-readable reports carry each finding's fix
     result_cache = run_key = None
     if options.cache:
@@ -139,34 +172,35 @@ def lint(
             run_key += "-fixes"  # a result with each finding's fix planned is a different entry
     cached = result_cache.get(run_key) if result_cache and run_key else None
     result: Result | CachedRun
-    if cached is None:
-        from emailiac.lintrun import run_lint
-        from emailiac.progress import phases
+    with writes(options.jobs or os.cpu_count() or 1):  # caches may be written by forked copies meanwhile
+        if cached is None:
+            from emailiac.lintrun import run_lint
+            from emailiac.progress import phases
 
-        with phases(1) as progress:
-            progress.phase("reading Terraform, judging" + (" and planning fixes" if with_fixes else ""))
-            collected, judged = run_lint(paths, chosen, options, fixes=with_fixes)
-            if judged is None:
-                progress.stop()
-                for error in collected.errors:
-                    typer.echo(f"emailiac: error: {error}", err=True)
-                raise typer.Exit(2)
-        result = judged
-        if result_cache and run_key and not collected.secrets:
-            result = result_cache.put(run_key, judged, collected.reads)
-    else:
-        result = cached
-    if baseline_report is not None:
-        from emailiac.commands.diff import only_new_findings
-        from emailiac.runcache import CachedRun
+            with phases(1) as progress:
+                progress.phase("reading Terraform, judging" + (" and planning fixes" if with_fixes else ""))
+                collected, judged = run_lint(paths, chosen, options, fixes=with_fixes)
+                if judged is None:
+                    progress.stop()
+                    for error in collected.errors:
+                        typer.echo(f"emailiac: error: {error}", err=True)
+                    raise typer.Exit(2)
+            result = judged
+            if result_cache and run_key and not collected.secrets:
+                result = result_cache.put(run_key, judged, collected.reads)
+        else:
+            result = cached
+        if baseline_report is not None:
+            from emailiac.commands.diff import only_new_findings
+            from emailiac.runcache import CachedRun
 
-        result = only_new_findings(result.result() if isinstance(result, CachedRun) else result, baseline_report)
-    for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
-    if not emit_reports(result, fmt, output, no_color=no_color, verbose=verbose):
-        for error in result.errors:
-            typer.echo(f"error: {error}", err=True)
-    raise typer.Exit(result.exit_code(threshold, allow_partial or cfg.allow_partial))
+            result = only_new_findings(result.result() if isinstance(result, CachedRun) else result, baseline_report)
+        for warning in result.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        if not emit_reports(result, fmt, output, no_color=no_color, verbose=verbose):
+            for error in result.errors:
+                typer.echo(f"error: {error}", err=True)
+        return result.exit_code(threshold, allow_partial)
 
 
 @_app.command("rules")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from emailiac.cachestore import EntryStore, default_cache_dir
+from emailiac.detached import later
 from emailiac.model import Inventory
 from emailiac.result import Result
 from emailiac.sources.terraform.loader import ParseStore, TerraformLoad, load_root
@@ -126,7 +128,7 @@ def _load(root: Path, settings: JudgeSettings, store: ParseStore, key: str) -> T
     )
     load.roots = [str(root)]
     if cache is not None:
-        cache.put(key, loader.dirs, load)
+        later(functools.partial(cache.put, key, list(loader.dirs), load), len(load.files))
     return load
 
 
@@ -224,7 +226,7 @@ def judge_root(
         _plan(judged, resources, inventory, settings, store, known)
     if settings.use_cache:
         cache = _JudgedCache()
-        cache.put(cache.key(root_key, settings), judged)
+        later(functools.partial(cache.put, cache.key(root_key, settings), judged), len(judged.load.files))
     return judged
 
 

@@ -59,3 +59,30 @@ def test_a_run_after_one_file_changed_matches_an_uncached_run(tmp_path: Path) ->
     assert partial["json"] != cold["json"], "the change shows in the report"
     for fmt in FORMATS:
         assert partial[fmt] == uncached[fmt], f"{fmt}: a run after one file changed differs"
+
+
+def test_one_large_root_whose_caches_are_written_by_forked_copies(tmp_path: Path) -> None:
+    """With two jobs, a root of this many files has its parse share, load and judgement cached by forked
+    copies of the run: the reports are the one-process ones, and the caches are whole when the run ends."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate_corpus import generate
+
+    from emailiac.detached import _WORTH_A_COPY
+
+    corpus = tmp_path / "one"
+    generate(corpus, _WORTH_A_COPY + 20, _WORTH_A_COPY + 20, 5)
+    files = list(corpus.rglob("*.tf"))
+    assert len(files) > _WORTH_A_COPY and sorted(p.name for p in corpus.iterdir()) == ["modules", "root000"]
+    cache = tmp_path / "cache"
+    cold = _lint(corpus, tmp_path / "cold", cache, "--jobs", "2")
+    assert len(list((cache / "parse").rglob("*.pickle"))) == len(files)
+    assert len(list((cache / "roots").rglob("*.pickle"))) == 1
+    assert len(list((cache / "judged").rglob("*.pickle"))) == 1
+    assert not list(cache.rglob("*.tmp"))
+    plain = _lint(corpus, tmp_path / "plain", tmp_path / "cache1", "--jobs", "1", "--no-cache")
+    shutil.rmtree(cache / "results")  # the next run is answered by the judged root the copy wrote
+    warm = _lint(corpus, tmp_path / "warm", cache, "--jobs", "1")
+    assert '"rule_id": "NET001"' in plain["json"]
+    for fmt in FORMATS:
+        assert cold[fmt] == plain[fmt], f"{fmt}: the cold two-job run differs"
+        assert warm[fmt] == plain[fmt], f"{fmt}: the run from its caches differs"

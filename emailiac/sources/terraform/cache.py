@@ -56,6 +56,9 @@ class ParseCache:
         value = self._store.read(key)
         return value if isinstance(value, ParsedFile) else None
 
+    def put(self, key: str, parsed: ParsedFile) -> None:
+        self._store.write(key, parsed)
+
     def put_pickled(self, key: str, blob: bytes) -> None:
         """Store a parsed file its parser pickled already."""
         self._store.write_pickled(key, blob)

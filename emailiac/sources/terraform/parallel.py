@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -17,12 +18,15 @@ __all__ = ["parse_many_for"]
 _POOL_THRESHOLD = 12
 
 
-def _parse_each(batch: list[tuple[str, str, str]], send: bool) -> Iterator[tuple[ParsedFile, bytes]]:
-    """Parse files (path, text, parse-cache key), each written to the parse cache where it was parsed. A file
-    is pickled once, for the cache and, with `send`, for a parent process alike (b"" when neither wants it)."""
+def _parse_each(
+    batch: list[tuple[str, str, str]], send: bool, store: bool = True
+) -> Iterator[tuple[ParsedFile, bytes]]:
+    """Parse files (path, text, parse-cache key), each written to the parse cache where it was parsed (unless
+    not `store`). A file is pickled once, for the cache and, with `send`, for a parent process alike (b"" when
+    neither wants it)."""
     from emailiac.sources.terraform.cache import ParseCache
 
-    cache = ParseCache() if any(key for _, _, key in batch) else None
+    cache = ParseCache() if store and any(key for _, _, key in batch) else None
     for path, text, key in batch:
         parsed = parse_text(text, path)
         stored = cache is not None and bool(key)
@@ -32,8 +36,17 @@ def _parse_each(batch: list[tuple[str, str, str]], send: bool) -> Iterator[tuple
         yield parsed, blob
 
 
-def _parse_batch(batch: list[tuple[str, str, str]]) -> list[ParsedFile]:
-    return [parsed for parsed, _ in _parse_each(batch, send=False)]
+def _parse_batch(batch: list[tuple[str, str, str]], store: bool = True) -> list[ParsedFile]:
+    return [parsed for parsed, _ in _parse_each(batch, send=False, store=store)]
+
+
+def _store_parsed(batch: list[tuple[str, str, str]], parsed: list[ParsedFile]) -> None:
+    from emailiac.sources.terraform.cache import ParseCache
+
+    cache = ParseCache()
+    for (_, _, key), item in zip(batch, parsed, strict=True):
+        if key:
+            cache.put(key, item)
 
 
 def _parse_batch_pickled(batch: list[tuple[str, str, str]]) -> list[bytes]:
@@ -55,8 +68,11 @@ def _parent_share(workers: int) -> float:
 
 def _parse_shared(batch: list[tuple[str, str, str]], jobs: int) -> list[ParsedFile]:
     """Parse across `jobs` processes, this one included: the others' share is sent to them first, this
-    process parses its own meanwhile, then takes theirs."""
+    process parses its own meanwhile, then takes theirs. Its own share is cached once the pool is done (by a
+    forked copy, where the run allows one, while this process goes on)."""
     from concurrent.futures import ProcessPoolExecutor  # loads multiprocessing: only for a pool
+
+    from emailiac.detached import later
 
     workers = jobs - 1
     wanted = _parent_share(workers) * (sum(len(text) for _, text, _ in batch) or 1)
@@ -69,8 +85,10 @@ def _parse_shared(batch: list[tuple[str, str, str]], jobs: int) -> list[ParsedFi
     chunks = [sent[i : i + step] for i in range(0, len(sent), step)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending = pool.map(_parse_batch_pickled, chunks)
-        mine = _parse_batch(batch[len(sent) :])
+        mine = _parse_batch(batch[len(sent) :], store=False)
         theirs = [pickle.loads(b) for chunk in pending for b in chunk]
+    if any(key for _, _, key in batch[len(sent) :]):
+        later(functools.partial(_store_parsed, batch[len(sent) :], mine), len(mine))
     return theirs + mine
 
 
