@@ -17,12 +17,12 @@ from typing import Any
 __all__ = [
     "LineShape",
     "align",
-    "align_plain_lines",
     "hcl_key",
     "hcl_string",
     "hcl_value",
     "indent_of",
     "line_shapes",
+    "realigns_plain",
 ]
 
 _SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -300,12 +300,25 @@ def _align_around(lines: list[str], touched: set[int]) -> None:
             realign(lines, [_plain_shape(lines[i]) for i in range(start, end)], start, end)
 
 
-def align_plain_lines(lines: list[str], touched: Iterable[int]) -> bool:
-    """`align` of a text without heredocs or block comments, as its lines (changed in place); whether any
-    line changed."""
-    before = list(lines)
-    _align_around(lines, set(touched))
-    return lines != before
+def _chained(line: str) -> bool:
+    shape = _plain_shape(line)
+    return shape.assign is not None or shape.comment is not None
+
+
+def realigns_plain(lines: Sequence[str], first: int, last: int, region: Sequence[str], touched: Iterable[int]) -> bool:
+    """Whether `align` would change a text without heredocs or block comments, given as `lines` whose lines
+    `first`..`last` became `region` (`touched`: the changed ones, counted within `region`). Only as many
+    lines are looked at as the chains around the region reach."""
+    lo = first
+    while lo > 0 and _chained(lines[lo - 1]):
+        lo -= 1
+    hi = last + 1
+    while hi < len(lines) and _chained(lines[hi]):
+        hi += 1
+    window = [*lines[lo:first], *region, *lines[last + 1 : hi]]
+    before = list(window)
+    _align_around(window, {first - lo + t for t in touched})
+    return window != before
 
 
 def align(text: str, touched: Iterable[int] | None = None) -> str:

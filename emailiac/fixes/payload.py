@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from emailiac.fixes.apply import EditConflict, apply_edits
-from emailiac.fixes.hcl_emit import align, align_plain_lines
+from emailiac.fixes.hcl_emit import align, realigns_plain
 from emailiac.fixes.model import Edit, Fix
 from emailiac.result import Result
 
@@ -58,8 +58,7 @@ class _FileView:
         region, touched = apply_edits(self.text[base:end], shifted)
         if "<<" in region or "/*" in region:
             return None
-        lines = [*self.lines[:first], *region.split("\n"), *self.lines[last + 1 :]]
-        if align_plain_lines(lines, (first + t for t in touched)):
+        if realigns_plain(self.lines, first, last, region.split("\n"), touched):
             return None
         return _char_edits(self.position, edits)
 
