@@ -18,15 +18,12 @@ __all__ = ["parse_many_for"]
 _POOL_THRESHOLD = 12
 
 
-def _parse_each(
-    batch: list[tuple[str, str, str]], send: bool, store: bool = True
-) -> Iterator[tuple[ParsedFile, bytes]]:
-    """Parse files (path, text, parse-cache key), each written to the parse cache where it was parsed (unless
-    not `store`). A file is pickled once, for the cache and, with `send`, for a parent process alike (b"" when
-    neither wants it)."""
+def _parse_each(batch: list[tuple[str, str, str]], send: bool) -> Iterator[tuple[ParsedFile, bytes]]:
+    """Parse files (path, text, parse-cache key), each written to the parse cache where it was parsed. A file
+    is pickled once, for the cache and, with `send`, for a parent process alike (b"" when neither wants it)."""
     from emailiac.sources.terraform.cache import ParseCache
 
-    cache = ParseCache() if store and any(key for _, _, key in batch) else None
+    cache = ParseCache() if any(key for _, _, key in batch) else None
     for path, text, key in batch:
         parsed = parse_text(text, path)
         stored = cache is not None and bool(key)
@@ -36,8 +33,8 @@ def _parse_each(
         yield parsed, blob
 
 
-def _parse_batch(batch: list[tuple[str, str, str]], store: bool = True) -> list[ParsedFile]:
-    return [parsed for parsed, _ in _parse_each(batch, send=False, store=store)]
+def _parse_batch(batch: list[tuple[str, str, str]]) -> list[ParsedFile]:
+    return [parsed for parsed, _ in _parse_each(batch, send=False)]
 
 
 def _store_parsed(batch: list[tuple[str, str, str]], parsed: list[ParsedFile]) -> None:
@@ -85,7 +82,7 @@ def _parse_shared(batch: list[tuple[str, str, str]], jobs: int) -> list[ParsedFi
     chunks = [sent[i : i + step] for i in range(0, len(sent), step)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending = pool.map(_parse_batch_pickled, chunks)
-        mine = _parse_batch(batch[len(sent) :], store=False)
+        mine = _parse_batch([(path, text, "") for path, text, _ in batch[len(sent) :]])  # no key: cached below
         theirs = [pickle.loads(b) for chunk in pending for b in chunk]
     if any(key for _, _, key in batch[len(sent) :]):
         later(functools.partial(_store_parsed, batch[len(sent) :], mine), len(mine))
