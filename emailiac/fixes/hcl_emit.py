@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "AssignChains",
     "LineShape",
     "align",
     "hcl_key",
@@ -240,12 +241,24 @@ def _touches(chain: tuple[int, int], touched: set[int] | None) -> bool:
     return touched is None or any(chain[0] <= t < chain[1] for t in touched)
 
 
+# The common lines, read without the character loop: block headers and lines with no `=`, quote, comment
+# or heredoc, and one-line attributes whose value is a word or a string with no escape or interpolation.
+_NO_CELL = re.compile(r"[^=\"#/<]*|[ \t]*[\w-]+(?:[ \t]+\"[^\"\\$%]*\")*[ \t]*\{[ \t]*\}?[ \t]*")
+_SIMPLE_ASSIGN = re.compile(r"[ \t]*[A-Za-z_][\w-]*[ \t]*(=)[ \t]*(?:\"[^\"\\$%]*\"|[\w.-]+)?[ \t]*")
+_NO_SHAPE = LineShape(None, None)
+
+
 def _plain_shape(line: str) -> LineShape:
     shape = _PLAIN_SHAPES.get(line)
     if shape is None:
         if len(_PLAIN_SHAPES) > 200_000:
             _PLAIN_SHAPES.clear()
-        shape = _PLAIN_SHAPES[line] = _scan_line(line, {})
+        if _NO_CELL.fullmatch(line):
+            shape = _NO_SHAPE
+        else:
+            simple = _SIMPLE_ASSIGN.fullmatch(line)
+            shape = LineShape(simple.start(1), None) if simple else _scan_line(line, {})
+        _PLAIN_SHAPES[line] = shape
     return shape
 
 
@@ -305,10 +318,81 @@ def _chained(line: str) -> bool:
     return shape.assign is not None or shape.comment is not None
 
 
-def realigns_plain(lines: Sequence[str], first: int, last: int, region: Sequence[str], touched: Iterable[int]) -> bool:
+class AssignChains:
+    """Whether the `=` chains of a text without heredocs or block comments are aligned, each worked out once:
+    the fixes of one file ask about the same few chains."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = lines
+        self._aligned: dict[int, bool] = {}  # by every line of a chain looked at
+
+    def aligned_at(self, index: int) -> bool:
+        """Whether the chain holding line `index` (one with a one-line attribute) is aligned."""
+        known = self._aligned.get(index)
+        if known is None:
+            lines = self.lines
+            start, end = index, index + 1
+            while start > 0 and _plain_shape(lines[start - 1]).assign is not None:
+                start -= 1
+            while end < len(lines) and _plain_shape(lines[end]).assign is not None:
+                end += 1
+            known = _aligned(lines[start:end])
+            self._aligned.update(dict.fromkeys(range(start, end), known))
+        return known
+
+
+def _aligned(chain: Sequence[str]) -> bool:
+    """Whether `_align_assign` leaves a chain as it is: every `=` one space after the longest name (and
+    spaces only before it), one space or the line's end after it."""
+    column = _plain_shape(chain[0]).assign
+    assert column is not None
+    width = 0
+    for line in chain:
+        if _plain_shape(line).assign != column:
+            return False
+        lead = line[:column].rstrip()
+        if line[len(lead) : column].strip(" "):
+            return False  # a tab before the `=`
+        width = max(width, len(lead))
+        rest = line[column + 1 :].lstrip(" \t")
+        if line[column + 1 :] != (f" {rest}" if rest else ""):
+            return False
+    return width + 1 == column
+
+
+def _keeps_place(old: str, new: str) -> bool | None:
+    """How a line edited from `old` to `new` stands with `align`: False when it is in no chain before or
+    after, True when it keeps its `=` (same text up to it, one space after it) and has no trailing comment,
+    so it is aligned exactly when its chain was; None when it may move."""
+    before, after = _plain_shape(old), _plain_shape(new)
+    if before.comment is not None or after.comment is not None:
+        return None
+    if before.assign is None and after.assign is None:
+        return False
+    eq = before.assign
+    if eq is None or after.assign != eq or old[: eq + 1] != new[: eq + 1]:
+        return None
+    rest = new[eq + 1 :].lstrip(" \t")
+    return True if new[eq + 1 :] == (f" {rest}" if rest else "") else None
+
+
+def realigns_plain(
+    lines: Sequence[str],
+    first: int,
+    last: int,
+    region: Sequence[str],
+    touched: Iterable[int],
+    chains: AssignChains | None = None,
+) -> bool:
     """Whether `align` would change a text without heredocs or block comments, given as `lines` whose lines
     `first`..`last` became `region` (`touched`: the changed ones, counted within `region`). Only as many
-    lines are looked at as the chains around the region reach."""
+    lines are looked at as the chains around the region reach; with `chains` (of `lines`), an edit that
+    keeps every touched line's place is settled by whether those chains were aligned."""
+    touched = sorted(touched)
+    if chains is not None and len(region) == last - first + 1:
+        places = [_keeps_place(lines[first + t], region[t]) for t in touched]
+        if None not in places and all(chains.aligned_at(first + t) for t, p in zip(touched, places, strict=True) if p):
+            return False
     lo = first
     while lo > 0 and _chained(lines[lo - 1]):
         lo -= 1

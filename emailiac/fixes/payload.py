@@ -7,13 +7,12 @@ applying a report's edits gives formatted code too.
 
 from __future__ import annotations
 
-import bisect
 import difflib
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from emailiac.fixes.apply import EditConflict, apply_edits
-from emailiac.fixes.hcl_emit import align, realigns_plain
+from emailiac.fixes.hcl_emit import AssignChains, align, realigns_plain
 from emailiac.fixes.model import Edit, Fix
 from emailiac.result import Result
 
@@ -25,24 +24,22 @@ Reader = Callable[[str], "str | None"]
 
 
 class _FileView:
-    """A file's text as lines with their offsets, shared by every fix of the file: a fix's payload looks at
-    the lines its edits touch (and the `=` chains around them), not the whole file again."""
+    """A file's text and lines, shared by every fix of the file: a fix's payload looks at the lines its edits
+    touch (and the `=` chains around them), not the whole file again. Lines and columns are counted in the
+    text when asked for (a file has few fixes, and counting is done in C)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines = text.split("\n")
-        self.starts = [0]
-        for line in self.lines[:-1]:
-            self.starts.append(self.starts[-1] + len(line) + 1)
         self.plain = "<<" not in text and "/*" not in text  # no heredoc or block comment: lines align alone
+        self.chains = AssignChains(self.lines) if self.plain else None
 
     def line_of(self, offset: int) -> int:
         """The 0-based line of a character offset."""
-        return bisect.bisect_right(self.starts, offset) - 1
+        return self.text.count("\n", 0, offset)
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = self.line_of(offset)
-        return line + 1, offset - self.starts[line] + 1
+        return self.line_of(offset) + 1, offset - self.text.rfind("\n", 0, offset)
 
     def char_edits_if_aligned(self, edits: list[Edit]) -> list[dict[str, Any]] | None:
         """The edits as they are, when `terraform fmt` would realign no line after them (None otherwise, or
@@ -50,15 +47,16 @@ class _FileView:
         last are edited, and only the `=` chains around them aligned."""
         if not self.plain:
             return None
-        first = self.line_of(min(e.start for e in edits))
-        last = self.line_of(max(e.end for e in edits))
-        base = self.starts[first]
-        end = base + sum(len(line) + 1 for line in self.lines[first : last + 1]) - 1
+        low, high = min(e.start for e in edits), max(e.end for e in edits)
+        first, last = self.line_of(low), self.line_of(high)
+        base = self.text.rfind("\n", 0, low) + 1
+        end = self.text.find("\n", high)
+        end = len(self.text) if end < 0 else end
         shifted = [Edit(e.file, e.start - base, e.end - base, e.replacement) for e in edits]
         region, touched = apply_edits(self.text[base:end], shifted)
         if "<<" in region or "/*" in region:
             return None
-        if realigns_plain(self.lines, first, last, region.split("\n"), touched):
+        if realigns_plain(self.lines, first, last, region.split("\n"), touched, self.chains):
             return None
         return _char_edits(self.position, edits)
 

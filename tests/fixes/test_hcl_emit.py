@@ -155,3 +155,81 @@ def test_aligning_around_touched_lines_matches_aligning_every_chain_scanned() ->
             assert align(text, touched) == full(text, touched), (path, touched)
             checked += 1
     assert checked > 100
+
+
+def _fixture_lines() -> list[str]:
+    root = Path(__file__).resolve().parents[2] / "fixtures" / "terraform"
+    return [line for path in sorted(root.rglob("*.tf")) for line in path.read_text().split("\n")]
+
+
+def test_common_lines_read_without_the_character_loop_read_as_it_reads_them() -> None:
+    """Block headers and simple one-line attributes are read by a pattern; every fixture line, and
+    variants with comments, interpolations, comparisons and strings holding `#` or `//`, reads alike."""
+    from emailiac.fixes import hcl_emit
+
+    checked = 0
+    for line in _fixture_lines():
+        variants = (
+            line,
+            f"{line} # note",
+            line.replace('"', '"x${a}', 1),
+            line.replace("= ", "== ", 1),
+            line.replace("= ", "=> ", 1),
+            line.replace('"', '"#//x/*', 1),
+            line.replace("{", "{ # c", 1),
+            line.replace("{", "= {", 1),
+        )
+        for variant in variants:
+            hcl_emit._PLAIN_SHAPES.pop(variant, None)
+            assert hcl_emit._plain_shape(variant) == hcl_emit._scan_line(variant, {}), variant
+            checked += 1
+    assert checked > 10_000
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_edit_that_keeps_its_lines_places_is_settled_by_the_chains_around_it(seed: int) -> None:
+    """`realigns_plain` with the file's `AssignChains` answers what the window's realignment answers, on
+    fixture files (some with chains knocked out of line) edited at random: values, names, trailing comments,
+    spaces around `=`."""
+    import random
+
+    from emailiac.fixes.apply import apply_edits
+    from emailiac.fixes.hcl_emit import AssignChains, realigns_plain
+    from emailiac.fixes.model import Edit
+
+    rng = random.Random(seed)
+    root = Path(__file__).resolve().parents[2] / "fixtures" / "terraform"
+    answers = {True: 0, False: 0}
+    for path in sorted(root.rglob("*.tf")):
+        text = path.read_text()
+        if "<<" in text or "/*" in text:
+            continue
+        if rng.random() < 0.3:
+            text = text.replace(" = ", "   = ", 1)
+        lines = text.split("\n")
+        chains = AssignChains(lines)
+        for _ in range(6):
+            at = rng.randrange(len(text))
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            line = text[start:end]
+            eq = line.find(" = ")
+            edits = {
+                "value": Edit("m.tf", start + eq + 3, end, '"changed"') if eq > 0 else None,
+                "name": Edit("m.tf", start, start + eq, line[:eq] + "_longer") if eq > 0 else None,
+                "comment": Edit("m.tf", end, end, " # why"),
+                "spaces": Edit("m.tf", start + eq, start + eq + 3, " =  ") if eq > 0 else None,
+                "word": Edit("m.tf", at, at, "x"),
+            }
+            for edit in edits.values():
+                if edit is None:
+                    continue
+                region, touched = apply_edits(
+                    text[start:end], [Edit("m.tf", edit.start - start, edit.end - start, edit.replacement)]
+                )
+                first = last = text.count("\n", 0, start)
+                expected = realigns_plain(lines, first, last, region.split("\n"), touched)
+                assert realigns_plain(lines, first, last, region.split("\n"), touched, chains) == expected, (path, edit)
+                answers[expected] += 1
+    assert answers[True] > 20 and answers[False] > 20
