@@ -7,12 +7,13 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from emailiac.baseline import Baseline
 from emailiac.fixes.model import DISPLAY_ONLY, Edit, Fix, Import, NewBlock
 from emailiac.fixes.tree import ModuleDir, SourceTree, module_address, norm
 from emailiac.fixes.values import Changes
-from emailiac.model import Inventory
+from emailiac.model import Inventory, Provenance
 from emailiac.redact import Redactor
 from emailiac.result import Finding
 from emailiac.rules.base import Rule
@@ -20,6 +21,8 @@ from emailiac.sources.terraform.ast import Block
 from emailiac.sources.terraform.resource import TfResource
 
 __all__ = ["FIXES_FILE", "FixContext", "slug"]
+
+_Fact = TypeVar("_Fact")
 
 FIXES_FILE = "emailiac_fixes.tf"
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
@@ -53,6 +56,7 @@ class FixContext:
     _module_index: dict[tuple[str, str], list[TfResource]] | None = None
     _finding_index: dict[tuple[str, str], list[Finding]] | None = None
     _typed: dict[tuple[str, ...], list[TfResource]] = field(default_factory=dict)
+    _module_keys: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     _redactor: Redactor | None = None
     # What planners derive from the whole run once and ask again for each finding (a zone's record style).
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
@@ -65,6 +69,20 @@ class FixContext:
 
     def resource(self, address: str | None) -> TfResource | None:
         return self._by_address.get(address) if address else None
+
+    def fact_at(self, kind: type[_Fact], address: str) -> _Fact | None:
+        """The first `kind` fact of the inventory that `address` declares (indexed once per kind: planners
+        ask once per finding)."""
+        key = ("fact_at", kind)
+        index = self.memo.get(key)
+        if not isinstance(index, dict):
+            by_address: dict[str, object] = {}
+            for fact in self.inventory.of(kind):
+                prov: Provenance = getattr(fact, "prov")  # noqa: B009 (every fact type has one)
+                by_address.setdefault(prov.address, fact)
+            index = self.memo[key] = by_address
+        found = index.get(address)
+        return found if isinstance(found, kind) else None
 
     def of_type(self, *types: str) -> list[TfResource]:
         return [r for r in self.resources if r.type in types]
@@ -96,9 +114,14 @@ class FixContext:
             self._typed[key] = [r for r in mine if r.type in types and r.mode == "managed"]
         return self._typed[key]
 
-    @staticmethod
-    def _module_key(res: TfResource) -> tuple[str, str]:
-        return (module_address(res.module), norm(os.path.dirname(res.file)))
+    def _module_key(self, res: TfResource) -> tuple[str, str]:
+        key = self._module_keys.get((res.module, res.file))
+        if key is None:
+            key = self._module_keys[res.module, res.file] = (
+                module_address(res.module),
+                norm(os.path.dirname(res.file)),
+            )
+        return key
 
     def _by_module(self) -> dict[tuple[str, str], list[TfResource]]:
         # Built once: planners ask for a module's resources once per finding.
@@ -111,10 +134,11 @@ class FixContext:
     def unique_name(self, module: ModuleDir, rtype: str, wanted: Iterable[str]) -> str:
         """The first of `wanted` that no `rtype` resource of the module uses yet (reserved once taken)."""
         key = f"{module.dir}|{rtype}"
-        taken = self._taken.setdefault(
-            key,
-            {b.labels[1] for b, _ in self.tree.resource_blocks(module) if len(b.labels) == 2 and b.labels[0] == rtype},
-        )
+        taken = self._taken.get(key)
+        if taken is None:  # listed once per module and type: planners ask once per finding
+            taken = self._taken[key] = {
+                b.labels[1] for b, _ in self.tree.resource_blocks(module) if len(b.labels) == 2 and b.labels[0] == rtype
+            }
         candidates = [slug(w) for w in wanted]
         for name in candidates:
             if name not in taken:

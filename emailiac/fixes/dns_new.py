@@ -286,7 +286,7 @@ def record_block(
 
 
 def _zone(ctx: FixContext, address: Any) -> DnsZone | None:
-    return next((z for z in ctx.inventory.of(DnsZone) if z.prov.address == address), None)
+    return ctx.fact_at(DnsZone, address) if isinstance(address, str) else None
 
 
 def _base_name(name: str, zone: str, rtype: str) -> str:

@@ -120,7 +120,7 @@ def event_destination(ctx: FixContext, finding: Finding) -> Fix | None:
     module = ctx.module_of(res) if res is not None else None
     if res is None or module is None:
         return None
-    fact = next((c for c in ctx.inventory.of(SesConfigSet) if c.prov.address == res.address), None)
+    fact = ctx.fact_at(SesConfigSet, res.address)
     name = fact.name if fact is not None and isinstance(fact.name, str) else res.name
     v1 = res.type == "aws_ses_configuration_set"
     rel = ctx.relative_address(res)

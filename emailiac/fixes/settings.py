@@ -87,10 +87,7 @@ def enable_policy(ctx: FixContext, policy: ConditionalAccessPolicy) -> Changes |
 def _policy_state(ctx: FixContext, finding: Finding) -> Fix | None:
     """MFA004: enable the policy; exclusions outside the break-glass list are left to a person."""
     problems = [str(p) for p in finding.evaluation.data.get("problems", [])]
-    policy = next(
-        (p for p in ctx.inventory.of(ConditionalAccessPolicy) if p.prov.address == finding.evaluation.subject.address),
-        None,
-    )
+    policy = ctx.fact_at(ConditionalAccessPolicy, finding.evaluation.subject.address)
     if policy is None:
         return None
     notes = []

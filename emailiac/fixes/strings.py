@@ -13,8 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from emailiac.fixes.hcl_emit import hcl_string
 from emailiac.fixes.model import Edit
@@ -26,11 +25,12 @@ __all__ = ["Slot", "slots", "string_edits", "text_changes"]
 
 _TOKEN = re.compile(r"\s+|[;=:,\"]|[^\s;=:,\"]+")
 _PLACEHOLDER = "\x00"
+_PLAIN_RUN = re.compile(r"[^\\$%]+")
 
 
-@dataclass(frozen=True)
-class Slot:
-    """Source characters [start, end) of a string literal writing `text` (None: an interpolation)."""
+class Slot(NamedTuple):
+    """Source characters [start, end) of a string literal writing `text` (None: an interpolation). A tuple:
+    a literal has one a character."""
 
     start: int
     end: int
@@ -59,6 +59,11 @@ def slots(source: str, expr: Expr) -> list[Slot] | None:
     out: list[Slot] = []
     i = 0
     while i < len(raw):
+        run = _PLAIN_RUN.match(raw, i)
+        if run:  # characters that write themselves
+            out.extend([Slot(base + k, base + k + 1, raw[k]) for k in range(i, run.end())])
+            i = run.end()
+            continue
         ch = raw[i]
         if raw.startswith(("$${", "%%{"), i):
             out.append(Slot(base + i, base + i + 3, raw[i + 1 : i + 3]))
@@ -250,6 +255,20 @@ def _still_reads(source: str, expr: Expr, row: list[Slot], edits: list[Edit], ne
     text = source[start:end]
     for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
         text = text[: edit.start - start] + edit.replacement + text[edit.end - start :]
+    key = (text, interpolations, written == old, new)
+    known = _READS.get(key)
+    if known is None:
+        if len(_READS) > 10_000:
+            _READS.clear()
+        known = _READS[key] = _reads(text, interpolations, written == old, new)
+    return known
+
+
+# What `_reads` answered, by its arguments: a record template written alike in many roots is parsed once.
+_READS: dict[tuple[str, int, bool, str], bool] = {}
+
+
+def _reads(text: str, interpolations: int, exact: bool, new: str) -> bool:
     try:
         parsed = parse_expression(text)
     except HclSyntaxError:
@@ -262,4 +281,4 @@ def _still_reads(source: str, expr: Expr, row: list[Slot], edits: list[Edit], ne
         return False
     if sum(1 for p in parts if not isinstance(p, str)) != interpolations:
         return False
-    return interpolations > 0 or written != old or "".join(p for p in parts if isinstance(p, str)) == new
+    return interpolations > 0 or not exact or "".join(p for p in parts if isinstance(p, str)) == new

@@ -24,11 +24,34 @@ from emailiac.sources.terraform.variables import VariableValues, collect_root_va
 __all__ = ["ModuleDir", "SourceTree", "expr_text", "module_address", "norm"]
 
 _INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
-_REFERENCE = re.compile(r"(?<![\w.])((?:var|local)\.[\w-]+)")
+# A var./local. reference, found by its text and then checked for a name or `.` before it: a look-behind
+# at every character would be tried at every character.
+_REFERENCE = re.compile(r"(?:var|local)\.[\w-]+")
+_PART_OF_NAME = re.compile(r"[\w.]")
+
+
+def _references(text: str) -> Iterator[str]:
+    """What `(?<![\\w.])(?:var|local)\\.[\\w-]+` finds in `text`."""
+    pos = 0
+    while match := _REFERENCE.search(text, pos):
+        at = match.start()
+        if at and _PART_OF_NAME.match(text, at - 1):
+            pos = at + 1
+            continue
+        yield match.group()
+        pos = match.end()
+
+
+_NORMED: dict[str | Path, str] = {}  # planners normalise the same few paths once per finding
 
 
 def norm(path: str | Path) -> str:
-    return os.path.normpath(str(path))
+    normed = _NORMED.get(path)
+    if normed is None:
+        if len(_NORMED) > 100_000:
+            _NORMED.clear()
+        normed = _NORMED[path] = os.path.normpath(str(path))
+    return normed
 
 
 def module_address(address: str) -> str:
@@ -72,6 +95,7 @@ class SourceTree:
     _values: dict[str, VariableValues] = field(default_factory=dict)
     _uses: dict[str, Counter[str]] = field(default_factory=dict)
     _listings: dict[str, list[str]] = field(default_factory=dict)
+    _declared: dict[str, dict[tuple[str, tuple[str, ...], int | None], Block]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for root in self._roots():
@@ -115,12 +139,12 @@ class SourceTree:
         key = norm(file)
         if key not in self._parsed:
             parsed = None
-            if self.read(key) is not None and not key.endswith(".json"):
-                # Files lint has just parsed are taken from its parse, not parsed again.
-                known = self.parsed_by(Path(key)) if self.parsed_by is not None else None
-                if known is None:
-                    known = parse_many_for(1, use_cache=self.use_cache, reuse_parsed=True)([Path(key)])[0]
+            # Files lint has just parsed are taken from its parse, not read or parsed again.
+            known = self.parsed_by(Path(key)) if self.parsed_by is not None and not key.endswith(".json") else None
+            if known is not None:
                 parsed = known.hcl
+            elif self.read(key) is not None and not key.endswith(".json"):
+                parsed = parse_many_for(1, use_cache=self.use_cache, reuse_parsed=True)([Path(key)])[0].hcl
             self._parsed[key] = parsed
         return self._parsed[key]
 
@@ -179,14 +203,15 @@ class SourceTree:
     # -- resources, variables, locals
 
     def resource_block(self, res: TfResource) -> Block | None:
-        parsed = self.hcl(res.file)
-        if parsed is None:
-            return None
+        key = norm(res.file)
+        declared = self._declared.get(key)
+        if declared is None:  # indexed once per file: planners ask once per finding
+            parsed = self.hcl(key)
+            declared = self._declared[key] = {}
+            for block in parsed.body.blocks if parsed is not None else ():
+                declared.setdefault((block.type, block.labels, block.pos.line), block)
         kind = "data" if res.mode == "data" else "resource"
-        for block in parsed.body.blocks:
-            if block.type == kind and block.labels == (res.type, res.name) and block.pos.line == res.line:
-                return block
-        return None
+        return declared.get((kind, (res.type, res.name), res.line))
 
     def resource_blocks(self, module: ModuleDir) -> Iterator[tuple[Block, str]]:
         yield from self.blocks(module.dir, "resource")
@@ -205,16 +230,17 @@ class SourceTree:
         return None
 
     def uses(self, module: ModuleDir, reference: str) -> int:
-        """How many times `reference` (var.x, local.y) is written in the module's files."""
-        if reference.startswith(("var.", "local.")):
-            if module.dir not in self._uses:  # counted once per module: planners ask once per finding
-                counts: Counter[str] = Counter()
-                for file in self.tf_files(module.dir):
-                    counts.update(_REFERENCE.findall(self.read(file) or ""))
-                self._uses[module.dir] = counts
-            return self._uses[module.dir][reference]
-        pattern = re.compile(rf"(?<![\w.]){re.escape(reference)}(?![\w-])")
-        return sum(len(pattern.findall(self.read(f) or "")) for f in self.tf_files(module.dir))
+        """How many times `reference` (var.x, local.y, or any other) is written in the module's files."""
+        if module.dir not in self._uses:  # var. and local. counted once per module: asked once per finding
+            counts: Counter[str] = Counter()
+            for file in self.tf_files(module.dir):
+                counts.update(_references(self.read(file) or ""))
+            self._uses[module.dir] = counts
+        counts = self._uses[module.dir]
+        if reference not in counts and not reference.startswith(("var.", "local.")):
+            pattern = re.compile(rf"(?<![\w.]){re.escape(reference)}(?![\w-])")
+            counts[reference] = sum(len(pattern.findall(self.read(f) or "")) for f in self.tf_files(module.dir))
+        return counts[reference]
 
     def root_values(self, module: ModuleDir) -> VariableValues:
         root = module.root

@@ -135,3 +135,27 @@ def test_a_variable_used_twice_is_left_alone(tmp_path: Path) -> None:
     text = _applied(tree, changes)["main.tf"]
     assert "  default = false\n" in text and "  scan_enabled = true\n}\n\nresource" in text
     assert "used elsewhere" in changes.notes[0]
+
+
+def test_uses_counts_references_written_as_whole_names(tmp_path: Path) -> None:
+    """A reference counts where it is written as a whole name: not inside a longer name, not after a dot,
+    but after a `-` (`a-var.x` holds `var.x`); other references are counted the same way."""
+    _write(
+        tmp_path,
+        {
+            "main.tf": (
+                'locals {\n  a = var.x\n  b = "${var.x}-${myvar.x}"\n  c = foo.var.x\n  d = "a-var.x"\n'
+                "  e = var.xy\n  f = aws_s3_bucket.b.id\n  g = aws_s3_bucket.b.id_2\n  h = local.a\n}\n"
+            ),
+        },
+    )
+    tree = SourceTree(paths=[tmp_path])
+    module = tree.module_of_file(str(tmp_path / "main.tf"))
+    assert module is not None
+    assert [tree.uses(module, ref) for ref in ("var.x", "var.xy", "local.a", "local.b", "aws_s3_bucket.b.id")] == [
+        3,
+        1,
+        1,
+        0,
+        1,
+    ]

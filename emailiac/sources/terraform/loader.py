@@ -74,16 +74,23 @@ class ParseStore:
     def __init__(self, parse_many: ParseMany) -> None:
         self.parse_many = parse_many
         self._parsed: dict[Path, ParsedFile] = {}
+        self._resolved: dict[Path, Path] = {}  # each path resolved once (a resolve is a stat a component)
+
+    def _resolve(self, path: Path) -> Path:
+        resolved = self._resolved.get(path)
+        if resolved is None:
+            resolved = self._resolved[path] = path.resolve()
+        return resolved
 
     def get(self, paths: list[Path]) -> list[ParsedFile]:
-        todo = [p for p in dict.fromkeys(paths) if p.resolve() not in self._parsed]
+        todo = [p for p in dict.fromkeys(paths) if self._resolve(p) not in self._parsed]
         for p, parsed in zip(todo, self.parse_many(todo), strict=True):
-            self._parsed[p.resolve()] = parsed
-        return [self._parsed[p.resolve()] for p in paths]
+            self._parsed[self._resolve(p)] = parsed
+        return [self._parsed[self._resolve(p)] for p in paths]
 
     def known(self, path: Path) -> ParsedFile | None:
         """The file if it was parsed for this store already (else None: nothing is parsed here)."""
-        return self._parsed.get(path.resolve())
+        return self._parsed.get(self._resolve(path))
 
     def forget(self, directory: Path) -> None:
         """Drop the files of one folder (a root judged and done with; its modules stay for the next root)."""
