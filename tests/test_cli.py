@@ -210,6 +210,22 @@ def test_version_and_single_file_lint_load_no_cloud_sdks(tmp_path: Path) -> None
     assert not imported & {"emailiac.commands.drift", "emailiac.commands.scan", "emailiac.commands.fix"}
 
 
+def test_fix_plans_load_the_template_engine_only_to_write_a_new_block(tmp_path: Path) -> None:
+    """A JSON lint plans fixes; an edit in place renders no template, so Jinja2 is not imported for it."""
+    in_place = tmp_path / "in_place"
+    in_place.mkdir()
+    (in_place / "main.tf").write_text('resource "aws_guardduty_detector" "d" {\n  enable = false\n}\n')
+    args = ["--format", "json", "--no-cache", "--jobs", "1", "-o", str(tmp_path / "r.json")]
+    imported = _imported(["lint", str(in_place), *args], tmp_path / "cache")
+    assert "emailiac.fixes.planner" in imported and "jinja2" not in imported
+    assert json.loads((tmp_path / "r.json").read_text())["findings"][0]["fix"]["edits"]
+    new_block = tmp_path / "new_block"
+    shutil.copytree(ROOT / "fixtures" / "terraform" / "tls_weak", new_block)
+    imported = _imported(["lint", str(new_block), *args], tmp_path / "cache")
+    assert "jinja2" in imported
+    assert any(f["fix"]["new_blocks"] for f in json.loads((tmp_path / "r.json").read_text())["findings"] if "fix" in f)
+
+
 def test_pyproject_tool_section_is_read(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text('resource "aws_guardduty_detector" "d" {\n  enable = false\n}\n')
     (tmp_path / "pyproject.toml").write_text('[tool.emailiac]\nskip = ["IDS001"]\n')

@@ -47,13 +47,21 @@ class _FileView:
         last are edited, and only the `=` chains around them aligned."""
         if not self.plain:
             return None
+        text = self.text
         low, high = min(e.start for e in edits), max(e.end for e in edits)
-        first, last = self.line_of(low), self.line_of(high)
-        base = self.text.rfind("\n", 0, low) + 1
-        end = self.text.find("\n", high)
-        end = len(self.text) if end < 0 else end
-        shifted = [Edit(e.file, e.start - base, e.end - base, e.replacement) for e in edits]
-        region, touched = apply_edits(self.text[base:end], shifted)
+        first = self.line_of(low)
+        last = first + text.count("\n", low, high)
+        base = text.rfind("\n", 0, low) + 1
+        end = text.find("\n", high)
+        end = len(text) if end < 0 else end
+        touched: Iterable[int]
+        if len(edits) == 1:  # the common fix: one edit, whose lines are the region's first ones
+            edit = edits[0]
+            region = text[base : edit.start] + edit.replacement + text[edit.end : end]
+            touched = range(edit.replacement.count("\n") + 1)
+        else:
+            shifted = [Edit(e.file, e.start - base, e.end - base, e.replacement) for e in edits]
+            region, touched = apply_edits(text[base:end], shifted)
         if "<<" in region or "/*" in region:
             return None
         if realigns_plain(self.lines, first, last, region.split("\n"), touched, self.chains):

@@ -9,12 +9,13 @@ way `terraform fmt` writes it.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from emailiac.fixes.hcl_emit import align, hcl_string, hcl_value
 from emailiac.resources import resource_path
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["Expr", "render"]
 
@@ -44,18 +45,19 @@ def _hcl_list(values: list[Any], indent: int = 2, comments: list[str] | None = N
     return "\n".join(lines)
 
 
-class _Loader(jinja2.BaseLoader):
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        path = resource_path("templates", template)
-        source = path.read_text(encoding="utf-8")
-        mtime = path.stat().st_mtime
-        return source, str(path), lambda: path.stat().st_mtime == mtime
+def _source(template: str) -> tuple[str, str, Any]:
+    path = resource_path("templates", template)
+    source = path.read_text(encoding="utf-8")
+    mtime = path.stat().st_mtime
+    return source, str(path), lambda: path.stat().st_mtime == mtime
 
 
 @cache
 def _environment() -> jinja2.Environment:
+    import jinja2  # only a fix that writes a new block renders a template
+
     env = jinja2.Environment(
-        loader=_Loader(),
+        loader=jinja2.FunctionLoader(_source),
         autoescape=False,  # HCL, not HTML: escaping is the filters' job
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
