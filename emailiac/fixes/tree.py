@@ -95,6 +95,8 @@ class SourceTree:
     _values: dict[str, VariableValues] = field(default_factory=dict)
     _uses: dict[str, Counter[str]] = field(default_factory=dict)
     _listings: dict[str, list[str]] = field(default_factory=dict)
+    _by_place: dict[tuple[str, str], ModuleDir] = field(default_factory=dict)
+    _placed: int = -1  # how many of `modules` _by_place holds
     _declared: dict[str, dict[tuple[str, tuple[str, ...], int | None], Block]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -182,12 +184,12 @@ class SourceTree:
             self._walk(child, depth + 1)
 
     def module_for(self, res: TfResource) -> ModuleDir | None:
-        address = module_address(res.module)
-        directory = norm(os.path.dirname(res.file))
-        for module in self.modules:
-            if module.address == address and module.dir == directory:
-                return module
-        return None
+        if self._placed != len(self.modules):  # indexed once the walk is done: asked once per finding
+            self._by_place = {}
+            for module in self.modules:
+                self._by_place.setdefault((module.address, module.dir), module)
+            self._placed = len(self.modules)
+        return self._by_place.get((module_address(res.module), norm(os.path.dirname(res.file))))
 
     def module_of_file(self, file: str) -> ModuleDir | None:
         directory = norm(os.path.dirname(file))
