@@ -7,7 +7,10 @@ applying a report's edits gives formatted code too.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
+import operator
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,22 +27,25 @@ Reader = Callable[[str], "str | None"]
 
 
 class _FileView:
-    """A file's text and lines, shared by every fix of the file: a fix's payload looks at the lines its edits
-    touch (and the `=` chains around them), not the whole file again. Lines and columns are counted in the
-    text when asked for (a file has few fixes, and counting is done in C)."""
+    """A file's text as lines with their offsets, shared by every fix of the file: a fix's payload looks at
+    the lines its edits touch (and the `=` chains around them), not the whole file again."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines = text.split("\n")
+        # Line i starts after the lengths of the lines before it and their i newlines (summed in C).
+        lengths = itertools.accumulate(map(len, self.lines[:-1]), initial=0)
+        self.starts = list(map(operator.add, lengths, range(len(self.lines))))
         self.plain = "<<" not in text and "/*" not in text  # no heredoc or block comment: lines align alone
         self.chains = AssignChains(self.lines) if self.plain else None
 
     def line_of(self, offset: int) -> int:
         """The 0-based line of a character offset."""
-        return self.text.count("\n", 0, offset)
+        return bisect.bisect_right(self.starts, offset) - 1
 
     def position(self, offset: int) -> tuple[int, int]:
-        return self.line_of(offset) + 1, offset - self.text.rfind("\n", 0, offset)
+        line = self.line_of(offset)
+        return line + 1, offset - self.starts[line] + 1
 
     def char_edits_if_aligned(self, edits: list[Edit]) -> list[dict[str, Any]] | None:
         """The edits as they are, when `terraform fmt` would realign no line after them (None otherwise, or
@@ -49,11 +55,9 @@ class _FileView:
             return None
         text = self.text
         low, high = min(e.start for e in edits), max(e.end for e in edits)
-        first = self.line_of(low)
-        last = first + text.count("\n", low, high)
-        base = text.rfind("\n", 0, low) + 1
-        end = text.find("\n", high)
-        end = len(text) if end < 0 else end
+        first, last = self.line_of(low), self.line_of(high)
+        base = self.starts[first]
+        end = self.starts[last + 1] - 1 if last + 1 < len(self.starts) else len(text)
         touched: Iterable[int]
         if len(edits) == 1:  # the common fix: one edit, whose lines are the region's first ones
             edit = edits[0]
