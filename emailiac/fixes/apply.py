@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from emailiac.atomic import write_all_atomic
-from emailiac.fixes.hcl_emit import align, hcl_string
+from emailiac.fixes.hcl_align import align
+from emailiac.fixes.hcl_emit import hcl_string
 from emailiac.fixes.model import Edit, Fix, Import, NewBlock
 
 __all__ = ["Changes", "EditConflict", "apply_edits", "build_changes", "import_block", "unified_diff", "write_changes"]

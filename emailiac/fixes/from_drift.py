@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from emailiac.fixes.hcl_emit import align, hcl_value
+from emailiac.fixes.hcl_align import align
+from emailiac.fixes.hcl_emit import hcl_value
 from emailiac.fixes.model import SAFE, Fix, Import, NewBlock
 
 __all__ = ["DriftFixes", "DriftFormatError", "adopt_unmanaged", "corrections_wanted", "read_drift"]

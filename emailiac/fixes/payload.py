@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from emailiac.fixes.apply import EditConflict, apply_edits
-from emailiac.fixes.hcl_emit import AssignChains, align, realigns_plain
+from emailiac.fixes.hcl_align import AssignChains, align, realigns_plain
 from emailiac.fixes.model import Edit, Fix
 from emailiac.result import Result
 

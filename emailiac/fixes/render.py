@@ -11,7 +11,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from emailiac.fixes.hcl_emit import align, hcl_string, hcl_value
+from emailiac.fixes.hcl_align import align
+from emailiac.fixes.hcl_emit import hcl_string, hcl_value
 from emailiac.resources import resource_path
 
 if TYPE_CHECKING:

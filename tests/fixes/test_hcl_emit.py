@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emailiac.fixes.hcl_emit import align, hcl_string, hcl_value
+from emailiac.fixes.hcl_align import align
+from emailiac.fixes.hcl_emit import hcl_string, hcl_value
 from emailiac.fixes.render import Expr, render
 from emailiac.sources.terraform.ast import Lit, Template
 from emailiac.sources.terraform.evaluate import evaluate
@@ -132,7 +133,7 @@ def test_aligning_around_touched_lines_matches_aligning_every_chain_scanned() ->
     (no heredoc, no block comment); that shortcut gives what the full scan gives."""
     import random
 
-    from emailiac.fixes.hcl_emit import _ALIGNERS, _chains, _touches, line_shapes
+    from emailiac.fixes.hcl_align import _ALIGNERS, _chains, _touches, line_shapes
 
     def full(text: str, touched: set[int]) -> str:
         lines = text.split("\n")
@@ -165,7 +166,7 @@ def _fixture_lines() -> list[str]:
 def test_common_lines_read_without_the_character_loop_read_as_it_reads_them() -> None:
     """Block headers and simple one-line attributes are read by a pattern; every fixture line, and
     variants with comments, interpolations, comparisons and strings holding `#` or `//`, reads alike."""
-    from emailiac.fixes import hcl_emit
+    from emailiac.fixes import hcl_align
 
     checked = 0
     for line in _fixture_lines():
@@ -180,8 +181,8 @@ def test_common_lines_read_without_the_character_loop_read_as_it_reads_them() ->
             line.replace("{", "= {", 1),
         )
         for variant in variants:
-            hcl_emit._PLAIN_SHAPES.pop(variant, None)
-            assert hcl_emit._plain_shape(variant) == hcl_emit._scan_line(variant, {}), variant
+            hcl_align._PLAIN_SHAPES.pop(variant, None)
+            assert hcl_align._plain_shape(variant) == hcl_align._scan_line(variant, {}), variant
             checked += 1
     assert checked > 10_000
 
@@ -194,7 +195,7 @@ def test_an_edit_that_keeps_its_lines_places_is_settled_by_the_chains_around_it(
     import random
 
     from emailiac.fixes.apply import apply_edits
-    from emailiac.fixes.hcl_emit import AssignChains, realigns_plain
+    from emailiac.fixes.hcl_align import AssignChains, realigns_plain
     from emailiac.fixes.model import Edit
 
     rng = random.Random(seed)

@@ -12,7 +12,7 @@ import hcl2
 import pytest
 
 from emailiac.baseline import AwsPasswordBaseline
-from emailiac.fixes.hcl_emit import align
+from emailiac.fixes.hcl_align import align
 from emailiac.fixes.render import Expr, render
 from emailiac.resources import resource_path
 from emailiac.sources.terraform.hcl import parse_hcl
