@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from emailiac.baseline import Baseline
 from emailiac.fixes.model import DISPLAY_ONLY, Edit, Fix, Import, NewBlock
-from emailiac.fixes.tree import ModuleDir, SourceTree, module_address, norm
+from emailiac.fixes.tree import ModuleDir, SourceTree, norm
 from emailiac.fixes.values import Changes
 from emailiac.model import Inventory, Provenance
 from emailiac.redact import Redactor
@@ -56,7 +56,6 @@ class FixContext:
     _module_index: dict[tuple[str, str], list[TfResource]] | None = None
     _finding_index: dict[tuple[str, str], list[Finding]] | None = None
     _typed: dict[tuple[str, ...], list[TfResource]] = field(default_factory=dict)
-    _module_keys: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     _redactor: Redactor | None = None
     # What planners derive from the whole run once and ask again for each finding (a zone's record style).
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
@@ -106,29 +105,20 @@ class FixContext:
 
     def same_module(self, res: TfResource, *types: str) -> list[TfResource]:
         """The resources of `res`'s module instance (only managed ones of `types`, when named)."""
-        mine = self._by_module().get(self._module_key(res), [])
+        mine = self._by_module().get(self.tree.place_of(res), [])
         if not types:
             return mine
-        key = (*self._module_key(res), *types)
+        key = (*self.tree.place_of(res), *types)
         if key not in self._typed:  # planners ask once per finding: a module of thousands is filtered once
             self._typed[key] = [r for r in mine if r.type in types and r.mode == "managed"]
         return self._typed[key]
-
-    def _module_key(self, res: TfResource) -> tuple[str, str]:
-        key = self._module_keys.get((res.module, res.file))
-        if key is None:
-            key = self._module_keys[res.module, res.file] = (
-                module_address(res.module),
-                norm(os.path.dirname(res.file)),
-            )
-        return key
 
     def _by_module(self) -> dict[tuple[str, str], list[TfResource]]:
         # Built once: planners ask for a module's resources once per finding.
         if self._module_index is None:
             self._module_index = {}
             for r in self.resources:
-                self._module_index.setdefault(self._module_key(r), []).append(r)
+                self._module_index.setdefault(self.tree.place_of(r), []).append(r)
         return self._module_index
 
     def unique_name(self, module: ModuleDir, rtype: str, wanted: Iterable[str]) -> str:

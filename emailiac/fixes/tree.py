@@ -95,6 +95,7 @@ class SourceTree:
     _values: dict[str, VariableValues] = field(default_factory=dict)
     _uses: dict[str, Counter[str]] = field(default_factory=dict)
     _listings: dict[str, list[str]] = field(default_factory=dict)
+    _places: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     _by_place: dict[tuple[str, str], ModuleDir] = field(default_factory=dict)
     _placed: int = -1  # how many of `modules` _by_place holds
     _declared: dict[str, dict[tuple[str, tuple[str, ...], int | None], Block]] = field(default_factory=dict)
@@ -141,12 +142,12 @@ class SourceTree:
         key = norm(file)
         if key not in self._parsed:
             parsed = None
-            # Files lint has just parsed are taken from its parse, not read or parsed again.
-            known = self.parsed_by(Path(key)) if self.parsed_by is not None and not key.endswith(".json") else None
-            if known is not None:
-                parsed = known.hcl
-            elif self.read(key) is not None and not key.endswith(".json"):
-                parsed = parse_many_for(1, use_cache=self.use_cache, reuse_parsed=True)([Path(key)])[0].hcl
+            if not key.endswith(".json"):
+                # Files lint has just parsed are taken from its parse, not read or parsed again.
+                known = self.parsed_by(Path(key)) if self.parsed_by is not None else None
+                if known is None and self.read(key) is not None:
+                    known = parse_many_for(1, use_cache=self.use_cache, reuse_parsed=True)([Path(key)])[0]
+                parsed = known.hcl if known is not None else None
             self._parsed[key] = parsed
         return self._parsed[key]
 
@@ -183,13 +184,21 @@ class SourceTree:
             child = ModuleDir(f"{prefix}module.{block.labels[0]}", child_dir, module.root, module, block, file)
             self._walk(child, depth + 1)
 
+    def place_of(self, res: TfResource) -> tuple[str, str]:
+        """The configuration's module path and the folder of the resource's module (worked out once per
+        module and file: planners ask once per finding)."""
+        place = self._places.get((res.module, res.file))
+        if place is None:
+            place = self._places[res.module, res.file] = (module_address(res.module), norm(os.path.dirname(res.file)))
+        return place
+
     def module_for(self, res: TfResource) -> ModuleDir | None:
         if self._placed != len(self.modules):  # indexed once the walk is done: asked once per finding
             self._by_place = {}
             for module in self.modules:
                 self._by_place.setdefault((module.address, module.dir), module)
             self._placed = len(self.modules)
-        return self._by_place.get((module_address(res.module), norm(os.path.dirname(res.file))))
+        return self._by_place.get(self.place_of(res))
 
     def module_of_file(self, file: str) -> ModuleDir | None:
         directory = norm(os.path.dirname(file))
