@@ -9,7 +9,7 @@ block header or a multi-line value ends the chain. `realigns_plain` answers whet
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,34 +177,35 @@ def _plain_shape(line: str) -> LineShape:
     return shape
 
 
+def _align_cells(lines: list[str], start: int, columns: Sequence[int | None], tail: Callable[[str], str]) -> None:
+    """Lines `start`.. (one a column): the text before each line's column, trailing blanks dropped, padded to
+    the widest of them and one space; then `tail` of the line from its column on."""
+    heads = []
+    for offset, column in enumerate(columns):
+        assert column is not None
+        heads.append(lines[start + offset][:column].rstrip())
+    width = max(len(head) for head in heads)
+    for offset, (head, column) in enumerate(zip(heads, columns, strict=True)):
+        line = lines[start + offset]
+        lines[start + offset] = f"{head}{' ' * (width - len(head) + 1)}{tail(line[column:])}"
+
+
+def _assign_tail(cell: str) -> str:
+    """A line from its `=` on, as `align` writes it: `= ` and the value, or a lone `=`."""
+    rest = cell[1:].lstrip(" \t")
+    return f"= {rest}" if rest else "="
+
+
+def _comment_tail(cell: str) -> str:
+    return cell  # a trailing comment is moved, never rewritten
+
+
 def _align_assign(lines: list[str], shapes: Sequence[LineShape], start: int, end: int) -> None:
-    leads = []
-    for i in range(start, end):
-        eq = shapes[i - start].assign
-        assert eq is not None
-        leads.append(lines[i][:eq].rstrip())
-    width = max(len(lead) for lead in leads)
-    for offset, i in enumerate(range(start, end)):
-        eq = shapes[offset].assign
-        assert eq is not None
-        rest = lines[i][eq + 1 :].lstrip(" \t")
-        lead = leads[offset]
-        pad = " " * (width - len(lead) + 1)
-        lines[i] = f"{lead}{pad}= {rest}" if rest else f"{lead}{pad}="
+    _align_cells(lines, start, [shape.assign for shape in shapes[: end - start]], _assign_tail)
 
 
 def _align_comment(lines: list[str], shapes: Sequence[LineShape], start: int, end: int) -> None:
-    codes = []
-    for i in range(start, end):
-        at = shapes[i - start].comment
-        assert at is not None
-        codes.append(lines[i][:at].rstrip())
-    width = max(len(code) for code in codes)
-    for offset, i in enumerate(range(start, end)):
-        at = shapes[offset].comment
-        assert at is not None
-        code = codes[offset]
-        lines[i] = f"{code}{' ' * (width - len(code) + 1)}{lines[i][at:]}"
+    _align_cells(lines, start, [shape.comment for shape in shapes[: end - start]], _comment_tail)
 
 
 _ALIGNERS = (("assign", _align_assign), ("comment", _align_comment))
@@ -251,28 +252,11 @@ class AssignChains:
                 start -= 1
             while end < len(lines) and _plain_shape(lines[end]).assign is not None:
                 end += 1
-            known = _aligned(lines[start:end])
+            chain = list(lines[start:end])
+            _align_assign(chain, [_plain_shape(line) for line in chain], 0, len(chain))
+            known = chain == lines[start:end]
             self._aligned.update(dict.fromkeys(range(start, end), known))
         return known
-
-
-def _aligned(chain: Sequence[str]) -> bool:
-    """Whether `_align_assign` leaves a chain as it is: every `=` one space after the longest name (and
-    spaces only before it), one space or the line's end after it."""
-    column = _plain_shape(chain[0]).assign
-    assert column is not None
-    width = 0
-    for line in chain:
-        if _plain_shape(line).assign != column:
-            return False
-        lead = line[:column].rstrip()
-        if line[len(lead) : column].strip(" "):
-            return False  # a tab before the `=`
-        width = max(width, len(lead))
-        rest = line[column + 1 :].lstrip(" \t")
-        if line[column + 1 :] != (f" {rest}" if rest else ""):
-            return False
-    return width + 1 == column
 
 
 def _keeps_place(old: str, new: str) -> bool | None:
@@ -287,8 +271,7 @@ def _keeps_place(old: str, new: str) -> bool | None:
     eq = before.assign
     if eq is None or after.assign != eq or old[: eq + 1] != new[: eq + 1]:
         return None
-    rest = new[eq + 1 :].lstrip(" \t")
-    return True if new[eq + 1 :] == (f" {rest}" if rest else "") else None
+    return True if new[eq:] == _assign_tail(new[eq:]) else None
 
 
 def realigns_plain(
@@ -327,10 +310,15 @@ def align(text: str, touched: Iterable[int] | None = None) -> str:
     lines = text.split("\n")
     if wanted is not None and "<<" not in text and "/*" not in text:
         _align_around(lines, wanted)
-        return "\n".join(lines)
+    else:
+        _align_scanned(lines, wanted)
+    return "\n".join(lines)
+
+
+def _align_scanned(lines: list[str], wanted: set[int] | None) -> None:
+    """`align` scanning every line (a line may carry a heredoc or block comment to the next)."""
     for attr, realign in _ALIGNERS:
         shapes = line_shapes(lines)
         for start, end in _chains(shapes, attr):
             if _touches((start, end), wanted):
                 realign(lines, shapes[start:end], start, end)
-    return "\n".join(lines)

@@ -133,15 +133,11 @@ def test_aligning_around_touched_lines_matches_aligning_every_chain_scanned() ->
     (no heredoc, no block comment); that shortcut gives what the full scan gives."""
     import random
 
-    from emailiac.fixes.hcl_align import _ALIGNERS, _chains, _touches, line_shapes
+    from emailiac.fixes.hcl_align import _align_scanned
 
     def full(text: str, touched: set[int]) -> str:
         lines = text.split("\n")
-        for attr, realign in _ALIGNERS:
-            shapes = line_shapes(lines)
-            for start, end in _chains(shapes, attr):
-                if _touches((start, end), touched):
-                    realign(lines, shapes[start:end], start, end)
+        _align_scanned(lines, touched)
         return "\n".join(lines)
 
     rng = random.Random(3)
