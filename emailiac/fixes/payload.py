@@ -58,14 +58,8 @@ class _FileView:
         first, last = self.line_of(low), self.line_of(high)
         base = self.starts[first]
         end = self.starts[last + 1] - 1 if last + 1 < len(self.starts) else len(text)
-        touched: Iterable[int]
-        if len(edits) == 1:  # the common fix: one edit, whose lines are the region's first ones
-            edit = edits[0]
-            region = text[base : edit.start] + edit.replacement + text[edit.end : end]
-            touched = range(edit.replacement.count("\n") + 1)
-        else:
-            shifted = [Edit(e.file, e.start - base, e.end - base, e.replacement) for e in edits]
-            region, touched = apply_edits(text[base:end], shifted)
+        shifted = [Edit(e.file, e.start - base, e.end - base, e.replacement) for e in edits]
+        region, touched = apply_edits(text[base:end], shifted)
         if "<<" in region or "/*" in region:
             return None
         if realigns_plain(self.lines, first, last, region.split("\n"), touched, self.chains):
