@@ -147,6 +147,22 @@ def _opcodes(a: Sequence[Any], b: Sequence[Any]) -> list[tuple[str, int, int, in
 
 def text_changes(old: str, new: str) -> list[tuple[int, int, str]]:
     """Edits (start, end, replacement) of `old` that make `new`, on word boundaries."""
+    key = (old, new)
+    known = _CHANGES.get(key)
+    if known is None:
+        if len(_CHANGES) > _MEMO_LIMIT:
+            _CHANGES.clear()
+        known = _CHANGES[key] = tuple(_text_changes(old, new))
+    return list(known)
+
+
+# Answers by their arguments: a record written alike in many places (module instances, roots) and given the
+# same new value is worked out once. Each memo is cleared when it passes the limit.
+_MEMO_LIMIT = 10_000
+_CHANGES: dict[tuple[str, str], tuple[tuple[int, int, str], ...]] = {}
+
+
+def _text_changes(old: str, new: str) -> list[tuple[int, int, str]]:
     a, b = _tokens(old), _tokens(new)
     offsets_a = [0]
     for token in a:
@@ -200,7 +216,26 @@ def string_edits(file: str, source: str, expr: Expr, old: str, new: str) -> list
 
 
 def _slot_edits(file: str, source: str, expr: Expr, old: str, new: str) -> list[Edit] | None:
-    """`string_edits` for any literal: `old` aligned with its slots."""
+    """`string_edits` for any literal: `old` aligned with its slots. The answer depends on nothing but the
+    literal's text, `old` and `new`, so it is worked out once for them, relative to the literal's start."""
+    start, end = expr.pos.start, expr.pos.end
+    key = (type(expr), source[start:end], old, new)
+    if key not in _SLOT_EDITS:
+        if len(_SLOT_EDITS) > _MEMO_LIMIT:
+            _SLOT_EDITS.clear()
+        found = _literal_edits(source, expr, old, new)
+        _SLOT_EDITS[key] = None if found is None else tuple((a - start, b - start, text) for a, b, text in found)
+    relative = _SLOT_EDITS[key]
+    if relative is None:
+        return None
+    return [Edit(file, start + a, start + b, text) for a, b, text in relative]
+
+
+_SLOT_EDITS: dict[tuple[type, str, str, str], tuple[tuple[int, int, str], ...] | None] = {}
+
+
+def _literal_edits(source: str, expr: Expr, old: str, new: str) -> list[tuple[int, int, str]] | None:
+    """The edits (start, end, replacement) of the literal in `source`, or None."""
     row = slots(source, expr)
     if row is None:
         return None
@@ -214,7 +249,7 @@ def _slot_edits(file: str, source: str, expr: Expr, old: str, new: str) -> list[
             return None
         return row[index].start if index < len(row) else content_end
 
-    edits: list[Edit] = []
+    edits: list[tuple[int, int, str]] = []
     for start, end, piece in text_changes(old, new):
         raw_start = raw_at(start)
         raw_end = raw_at(end)
@@ -229,7 +264,7 @@ def _slot_edits(file: str, source: str, expr: Expr, old: str, new: str) -> list[
         covered = [s for s in row if raw_start <= s.start and s.end <= raw_end]
         if any(s.text is None for s in covered) or "".join(s.text or "" for s in covered) != old[start:end]:
             return None
-        edits.append(Edit(file, raw_start, raw_end, hcl_string(piece)[1:-1]))
+        edits.append((raw_start, raw_end, hcl_string(piece)[1:-1]))
     if not _still_reads(source, expr, row, edits, new, old):
         return None
     return edits
@@ -246,26 +281,18 @@ def _plain_edits(file: str, source: str, expr: Expr, old: str, new: str) -> list
     return [Edit(file, start + 1 + a, start + 1 + b, hcl_string(piece)[1:-1]) for a, b, piece in text_changes(old, new)]
 
 
-def _still_reads(source: str, expr: Expr, row: list[Slot], edits: list[Edit], new: str, old: str) -> bool:
+def _still_reads(
+    source: str, expr: Expr, row: list[Slot], edits: list[tuple[int, int, str]], new: str, old: str
+) -> bool:
     """The edited literal (whose slots are `row`) parses, keeps its interpolations and, where its text was
     exactly `old`, reads as `new`."""
     interpolations = sum(1 for s in row if s.text is None)
     written = "".join(s.text or "" for s in row)
     start, end = expr.pos.start, expr.pos.end
     text = source[start:end]
-    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        text = text[: edit.start - start] + edit.replacement + text[edit.end - start :]
-    key = (text, interpolations, written == old, new)
-    known = _READS.get(key)
-    if known is None:
-        if len(_READS) > 10_000:
-            _READS.clear()
-        known = _READS[key] = _reads(text, interpolations, written == old, new)
-    return known
-
-
-# What `_reads` answered, by its arguments: a record template written alike in many roots is parsed once.
-_READS: dict[tuple[str, int, bool, str], bool] = {}
+    for edit_start, edit_end, replacement in sorted(edits, reverse=True):
+        text = text[: edit_start - start] + replacement + text[edit_end - start :]
+    return _reads(text, interpolations, written == old, new)
 
 
 def _reads(text: str, interpolations: int, exact: bool, new: str) -> bool:

@@ -6,6 +6,7 @@ import pytest
 
 from emailiac.fixes.apply import apply_edits
 from emailiac.fixes.strings import string_edits, text_changes
+from emailiac.sources.terraform.ast import Expr
 from emailiac.sources.terraform.hcl import parse_hcl
 
 SOURCE = (
@@ -130,3 +131,28 @@ def test_a_plain_literal_is_edited_as_the_slot_alignment_edits_it(new: str) -> N
     if plain is not None:
         assert plain == strings._slot_edits("main.tf", SOURCE, attr.expr, old, new)
     assert strings._plain_edits("main.tf", SOURCE, attr.expr, old + " ", new) is None  # not the written value
+
+
+def test_a_literal_written_alike_in_two_places_is_edited_in_each() -> None:
+    """The same templated literal, value and change at another offset of another file: the edits answered
+    for the first are moved to the second, and a different change is worked out anew."""
+    old = "v=spf1 include:amazonses.com ~all"
+    first = string_edits("a.tf", SOURCE, _expr(SOURCE, "template"), old, old.replace("~all", "-all"))
+    moved = "# a comment first\n" + SOURCE
+    second = string_edits("b.tf", moved, _expr(moved, "template"), old, old.replace("~all", "-all"))
+    assert first is not None and second is not None
+    shift = len("# a comment first\n")
+    assert [(e.file, e.start, e.end, e.replacement) for e in second] == [
+        ("b.tf", e.start + shift, e.end + shift, e.replacement) for e in first
+    ]
+    assert apply_edits(moved, second)[0].split("\n")[2] == 'template = "v=spf1 include:${var.esp} -all"'
+    other = string_edits("b.tf", moved, _expr(moved, "template"), old, old.replace("~all", "?all"))
+    assert other is not None
+    assert apply_edits(moved, other)[0].split("\n")[2] == 'template = "v=spf1 include:${var.esp} ?all"'
+    assert string_edits("b.tf", moved, _expr(moved, "template"), old, "v=spf1 include:x.example ~all") is None
+
+
+def _expr(source: str, name: str) -> Expr:
+    attr = parse_hcl(source).body.attribute(name)
+    assert attr is not None
+    return attr.expr
