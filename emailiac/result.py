@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,7 +63,7 @@ class Evaluation:
     out_of_scope: bool = False
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)  # for fixes
 
-    @property
+    @functools.cached_property  # asked per finding by planning, payloads and every report
     def fingerprint(self) -> str:
         parts = (self.rule_id, self.subject.source, self.subject.address, self.evidence)
         # A run over several roots tells their subjects apart; a single root keeps the plain fingerprint.

@@ -185,30 +185,34 @@ class FixContext:
         notes: Iterable[str] = (),
         applicability: str | None = None,
     ) -> Fix:
-        rule = self.rule(finding.rule_id)
-        changes = changes or Changes()
-        written = [e.replacement for e in (*changes.edits, *edits)] + [
-            b.hcl for b in (*changes.new_blocks, *new_blocks)
-        ]
-        seen = [v for v in finding.evaluation.data.values() if isinstance(v, str)]
-        if any(self.reveals_secret(text) for text in (*written, *seen)):
-            # A sensitive value (or one computed from it) never goes into written code or a shown diff.
-            return Fix(
-                rule_id=finding.rule_id,
-                title=rule.fix_title if rule is not None else finding.title,
-                applicability=DISPLAY_ONLY,
-                subject=finding.evaluation.subject.address,
-                fingerprint=finding.evaluation.fingerprint,
-                notes=("the value is sensitive: change it where it is set; emailiac does not write sensitive values",),
-            )
+        rule = self.rules.get(finding.rule_id)
+        title = rule.fix_title if rule is not None else finding.title
+        ev = finding.evaluation
+        all_edits = (*changes.edits, *edits) if changes is not None else tuple(edits)
+        blocks = (*changes.new_blocks, *new_blocks) if changes is not None else tuple(new_blocks)
+        if self.secrets:
+            written = [e.replacement for e in all_edits] + [b.hcl for b in blocks]
+            seen = [v for v in ev.data.values() if isinstance(v, str)]
+            if any(self.reveals_secret(text) for text in (*written, *seen)):
+                # A sensitive value (or one computed from it) never goes into written code or a shown diff.
+                return Fix(
+                    rule_id=finding.rule_id,
+                    title=title,
+                    applicability=DISPLAY_ONLY,
+                    subject=ev.subject.address,
+                    fingerprint=ev.fingerprint,
+                    notes=(
+                        "the value is sensitive: change it where it is set; emailiac does not write sensitive values",
+                    ),
+                )
         return Fix(
             rule_id=finding.rule_id,
-            title=rule.fix_title if rule is not None else finding.title,
+            title=title,
             applicability=applicability or (rule.fix if rule is not None else DISPLAY_ONLY),
-            subject=finding.evaluation.subject.address,
-            fingerprint=finding.evaluation.fingerprint,
-            edits=(*changes.edits, *edits),
-            new_blocks=(*changes.new_blocks, *new_blocks),
+            subject=ev.subject.address,
+            fingerprint=ev.fingerprint,
+            edits=all_edits,
+            new_blocks=blocks,
             imports=tuple(imports),
-            notes=tuple(dict.fromkeys((*changes.notes, *notes))),
+            notes=tuple(dict.fromkeys((*changes.notes, *notes) if changes is not None else notes)),
         )
