@@ -75,6 +75,15 @@ def test_provider_string_splitting() -> None:
 
 
 @pytest.mark.parametrize(
+    "value",
+    ["v=spf1 include:amazonses.com ~all", "", " spaced  out ", "tab\there", "semi;colon\n", "100%", "${x}"],
+)
+def test_a_route53_value_without_quotes_or_escapes_is_one_string(value: str) -> None:
+    """The common value is taken whole, as reading it as a quoted character-string reads it."""
+    assert route53_strings(value) == (value,) == character_strings(f'"{value}"', octal=True)
+
+
+@pytest.mark.parametrize(
     ("name", "expected"),
     [("example.com", True), ("mail.example.com.", True), ("_dmarc", False), ("s1._domainkey", False), ("www", False)],
 )

@@ -79,6 +79,8 @@ def character_strings(rdata: str, *, octal: bool = False) -> tuple[str, ...]:
 
 
 def route53_strings(value: str) -> tuple[str, ...]:
+    if '"' not in value and "\\" not in value:  # the common value: one string, nothing to decode
+        return (value,)
     return character_strings(f'"{value}"', octal=True)
 
 
