@@ -180,14 +180,10 @@ def _plain_shape(line: str) -> LineShape:
 def _align_cells(lines: list[str], start: int, columns: Sequence[int | None], tail: Callable[[str], str]) -> None:
     """Lines `start`.. (one a column): the text before each line's column, trailing blanks dropped, padded to
     the widest of them and one space; then `tail` of the line from its column on."""
-    heads = []
-    for offset, column in enumerate(columns):
-        assert column is not None
-        heads.append(lines[start + offset][:column].rstrip())
-    width = max(len(head) for head in heads)
-    for offset, (head, column) in enumerate(zip(heads, columns, strict=True)):
-        line = lines[start + offset]
-        lines[start + offset] = f"{head}{' ' * (width - len(head) + 1)}{tail(line[column:])}"
+    end = start + len(columns)
+    cells = [(line[:column].rstrip(), line[column:]) for line, column in zip(lines[start:end], columns, strict=True)]
+    width = max(len(head) for head, _ in cells) + 1
+    lines[start:end] = [f"{head:<{width}}{tail(rest)}" for head, rest in cells]
 
 
 def _assign_tail(cell: str) -> str:
