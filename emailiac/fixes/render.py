@@ -48,9 +48,7 @@ def _hcl_list(values: list[Any], indent: int = 2, comments: list[str] | None = N
 
 def _source(template: str) -> tuple[str, str, Any]:
     path = resource_path("templates", template)
-    source = path.read_text(encoding="utf-8")
-    mtime = path.stat().st_mtime
-    return source, str(path), lambda: path.stat().st_mtime == mtime
+    return path.read_text(encoding="utf-8"), str(path), None
 
 
 @cache
@@ -71,7 +69,13 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+@cache
+def _template(name: str) -> jinja2.Template:
+    """A template of the package, compiled once per process (the package's templates do not change)."""
+    return _environment().get_template(name)
+
+
 def render(template: str, **values: Any) -> str:
     """The rendered template, `=` aligned, ending in exactly one newline."""
-    text = _environment().get_template(template).render(**values)
+    text = _template(template).render(**values)
     return align(text).rstrip("\n") + "\n"
