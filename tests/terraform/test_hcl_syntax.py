@@ -234,3 +234,25 @@ def test_conditional_spans_and_nesting() -> None:
     assert isinstance(expr, Cond) and isinstance(expr.then, TupleExpr) and isinstance(expr.other, Cond)
     assert (expr.pos.start, expr.pos.end) == (0, 19)
     assert isinstance(expr.cond, Name)
+
+
+def test_every_fixture_file_comes_back_from_a_pickle_as_it_was_parsed() -> None:
+    """Parsed files cross processes and the parse cache pickled: each node comes back equal, of its own
+    class, with its span."""
+    import pickle
+    from pathlib import Path
+
+    from emailiac.sources.terraform.ast import Pos
+
+    files = sorted(Path(__file__).parents[2].glob("fixtures/terraform/**/*.tf"))
+    assert len(files) > 50
+    for path in files:
+        parsed = parse_text(path.read_text(encoding="utf-8"), str(path))
+        back = pickle.loads(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == parsed
+        if parsed.hcl is None:
+            continue
+        assert back.hcl is not None
+        for ours, theirs in zip(parsed.hcl.body.blocks, back.hcl.body.blocks, strict=True):
+            assert type(theirs.pos) is Pos and theirs.pos == ours.pos
+            assert [type(a.expr) for a in theirs.body.attributes] == [type(a.expr) for a in ours.body.attributes]
