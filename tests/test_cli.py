@@ -211,7 +211,8 @@ def test_version_and_single_file_lint_load_no_cloud_sdks(tmp_path: Path) -> None
 
 
 def test_fix_plans_load_the_template_engine_only_to_write_a_new_block(tmp_path: Path) -> None:
-    """A JSON lint plans fixes; an edit in place renders no template, so Jinja2 is not imported for it."""
+    """A JSON lint plans fixes; an edit in place renders no template, so Jinja2 is not imported for it; with
+    nothing to fix, not even the planners are."""
     in_place = tmp_path / "in_place"
     in_place.mkdir()
     (in_place / "main.tf").write_text('resource "aws_guardduty_detector" "d" {\n  enable = false\n}\n')
@@ -224,6 +225,10 @@ def test_fix_plans_load_the_template_engine_only_to_write_a_new_block(tmp_path: 
     imported = _imported(["lint", str(new_block), *args], tmp_path / "cache")
     assert "jinja2" in imported
     assert any(f["fix"]["new_blocks"] for f in json.loads((tmp_path / "r.json").read_text())["findings"] if "fix" in f)
+    # A tree with nothing to fix plans nothing: the planners are not imported at all.
+    imported = _imported(["lint", str(ROOT / "fixtures" / "terraform" / "net_clean"), *args], tmp_path / "cache")
+    assert "emailiac.rootjudge" in imported and "emailiac.fixes.planner" not in imported
+    assert json.loads((tmp_path / "r.json").read_text())["findings"] == []
 
 
 def test_pyproject_tool_section_is_read(tmp_path: Path) -> None:
