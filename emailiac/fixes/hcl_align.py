@@ -180,6 +180,7 @@ def _plain_shape(line: str) -> LineShape:
 def _align_cells(lines: list[str], start: int, columns: Sequence[int | None], tail: Callable[[str], str]) -> None:
     """Lines `start`.. (one a column): the text before each line's column, trailing blanks dropped, padded to
     the widest of them and one space; then `tail` of the line from its column on."""
+    assert None not in columns  # a chain's lines each have the cell
     end = start + len(columns)
     cells = [(line[:column].rstrip(), line[column:]) for line, column in zip(lines[start:end], columns, strict=True)]
     width = max(len(head) for head, _ in cells) + 1
