@@ -7,9 +7,10 @@ Three generated corpora (the project's 2,000-file corpus, a monorepo of 150 smal
 files). For each, Markdown tables of wall time and peak memory (proportional set size summed over the whole
 process tree, sampled every 20 ms) for the text, JSON and SARIF reports (what CI writes), each cold (empty
 caches), as an unchanged re-run and after one file changed, each the median of `--repeat` runs; `--jobs 1`
-cold runs with the parallel speed-up and efficiency; and Checkov with all its Terraform checks writing JSON
-and SARIF, in the same run. Then one-file lint (a changed file, as pre-commit lints it), `emailiac --version`
-and a single-process python-hcl2 `loads` of every file.
+cold runs with the parallel speed-up and efficiency, and the machine's own ceiling for it (as many CPU-bound
+Python loops as cores at once, against one alone, before and after); and Checkov with all its Terraform
+checks writing JSON and SARIF, in the same run. Then one-file lint (a changed file, as pre-commit lints it),
+`emailiac --version` and a single-process python-hcl2 `loads` of every file.
 """
 
 from __future__ import annotations
@@ -94,6 +95,27 @@ def run(label: str, cmd: list[str], env: dict[str, str] | None = None, note: str
     if proc.returncode not in (0, 1, 2):
         raise SystemExit(f"{label} failed ({proc.returncode}): {err.decode(errors='replace')[-2000:]}")
     return Measure(label, seconds, peak / 1024, note, fmt)
+
+
+# A fixed CPU-bound Python loop (about a second): what one core does, for the machine's parallel ceiling.
+SPIN = "x = 0\nfor i in range(15_000_000):\n    x += i\n"
+
+
+def parallel_ceiling(times: int = 5) -> float:
+    """How much faster `cores` copies of a CPU-bound Python loop finish together than one after another (the
+    median of `times` trials, one copy alone then all at once): the most any run can gain from `--jobs` on
+    this machine at this moment. Virtual cores shared with other machines give less than their count."""
+    cores = os.cpu_count() or 1
+    ratios = []
+    for _ in range(times):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", SPIN], check=True)
+        alone = time.perf_counter() - start
+        start = time.perf_counter()
+        for proc in [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(cores)]:
+            proc.wait()
+        ratios.append(cores * alone / (time.perf_counter() - start))
+    return statistics.median(ratios)
 
 
 def _clear(cache: Path) -> None:
@@ -266,6 +288,7 @@ def main() -> None:
     env = {**os.environ, "EMAILIAC_CACHE_DIR": str(cache), "NO_COLOR": "1"}
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     load_before = os.getloadavg()
+    ceiling_before = parallel_ceiling()
     tables: list[tuple[Corpus, list[Measure], dict[str, Measure]]] = []
     for name in args.corpora or list(CORPORA):
         spec = CORPORA[name]
@@ -293,10 +316,12 @@ def main() -> None:
     ]
     shutil.rmtree(cache, ignore_errors=True)
     load_after = os.getloadavg()
+    ceiling_after = parallel_ceiling()
 
     print(
         f"\nPython {sys.version.split()[0]}; {os.cpu_count()} cores; load average "
-        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after\n"
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after; parallel ceiling (as many CPU-bound Python "
+        f"loops as cores at once, against one alone) {ceiling_before:.2f}x before, {ceiling_after:.2f}x after\n"
     )
     for spec, measures, checkovs in tables:
         size = sum(f.stat().st_size for f in (args.work / spec.name).rglob("*.tf")) // 1024
