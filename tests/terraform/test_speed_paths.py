@@ -43,9 +43,9 @@ def test_cold_warm_serial_and_parallel_runs_agree(
 
 
 def test_one_root_parsed_across_processes_agrees_with_one_process(tmp_path: Path) -> None:
-    """One root's files are parsed by the workers and by the parent itself (its share shrinks as workers
-    are added); the report is the one-process report."""
-    from emailiac.sources.terraform.parallel import _parent_share
+    """One root's files are parsed by the workers and by the parent itself (each taking chunks as it goes);
+    the parsed files come back in order and the report is the one-process report."""
+    from emailiac.sources.terraform.parallel import _parse_batch, _parse_shared
 
     one = tmp_path / "one"
     generate(one, 40, 40, 5)
@@ -53,7 +53,10 @@ def test_one_root_parsed_across_processes_agrees_with_one_process(tmp_path: Path
     assert '"rule_id": "NET001"' in plain
     for jobs in (2, 3, 8):
         assert _report(one, cache=False, jobs=jobs) == plain, jobs
-    assert 0.5 < _parent_share(1) < 0.6 and _parent_share(2) < _parent_share(1) and _parent_share(8) == 0
+    batch = [(str(path), path.read_text(), "") for path in sorted(one.rglob("*.tf"))]
+    alone = _parse_batch(batch)
+    for jobs in (2, 3):
+        assert _parse_shared(batch, jobs) == alone, jobs
 
 
 def test_a_changed_module_file_invalidates_the_roots_that_use_it(

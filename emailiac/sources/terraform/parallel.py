@@ -51,42 +51,39 @@ def _parse_batch_pickled(batch: list[tuple[str, str, str]]) -> list[bytes]:
     return [blob for _, blob in _parse_each(batch, send=True)]
 
 
-# A worker's file costs its parse plus pickling it (about 0.4 of a parse); the parent pays unpickling it (about
-# 0.25). The parent parses a share too, so that with one worker both finish together.
-_PICKLE_COST = 0.4
-_UNPICKLE_COST = 0.25
-
-
-def _parent_share(workers: int) -> float:
-    """The fraction of the files the parent parses itself while `workers` others parse the rest."""
-    own = max(0.0, 1 + _PICKLE_COST - _UNPICKLE_COST * workers)  # files per worker file
-    return own / (own + workers)
+# Chunks per process: small enough that the processes finish close together, large enough that sending
+# them costs little.
+_CHUNKS_PER_PROCESS = 8
 
 
 def _parse_shared(batch: list[tuple[str, str, str]], jobs: int) -> list[ParsedFile]:
-    """Parse across `jobs` processes, this one included: the others' share is sent to them first, this
-    process parses its own meanwhile, then takes theirs. Its own share is cached once the pool is done (by a
-    forked copy, where the run allows one, while this process goes on)."""
+    """Parse across `jobs` processes, this one included. The files are cut into chunks, all handed to the
+    pool; the workers take them from the front while this process takes back, from the end, every chunk no
+    worker has started, and parses it itself (no pickling either way). So the split follows how fast each
+    process really goes (a worker pays for pickling what it sends, and virtual cores are not all alike).
+    This process's own files are cached once the pool is done (by a forked copy, where the run allows one,
+    while this process goes on)."""
     from concurrent.futures import ProcessPoolExecutor  # loads multiprocessing: only for a pool
 
     from emailiac.detached import later
 
-    workers = jobs - 1
-    wanted = _parent_share(workers) * (sum(len(text) for _, text, _ in batch) or 1)
-    own, size = 0, 0
-    while own < len(batch) and size + len(batch[-1 - own][1]) <= wanted:
-        size += len(batch[-1 - own][1])
-        own += 1
-    sent = batch[: len(batch) - own]
-    step = max(1, len(sent) // (workers * 4))
-    chunks = [sent[i : i + step] for i in range(0, len(sent), step)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = pool.map(_parse_batch_pickled, chunks)
-        mine = _parse_batch([(path, text, "") for path, text, _ in batch[len(sent) :]])  # no key: cached below
-        theirs = [pickle.loads(b) for chunk in pending for b in chunk]
-    if any(key for _, _, key in batch[len(sent) :]):
-        later(functools.partial(_store_parsed, batch[len(sent) :], mine), len(mine))
-    return theirs + mine
+    step = max(1, -(-len(batch) // (jobs * _CHUNKS_PER_PROCESS)))
+    chunks = [batch[i : i + step] for i in range(0, len(batch), step)]
+    parsed: list[list[ParsedFile]] = [[] for _ in chunks]
+    own: list[int] = []
+    with ProcessPoolExecutor(max_workers=jobs - 1) as pool:
+        futures = [pool.submit(_parse_batch_pickled, chunk) for chunk in chunks]
+        for index in reversed(range(len(chunks))):
+            if not futures[index].cancel():
+                break  # a worker has this chunk, and every one before it
+            own.append(index)
+            parsed[index] = _parse_batch([(path, text, "") for path, text, _ in chunks[index]])  # cached below
+        for index, future in enumerate(futures[: len(chunks) - len(own)]):
+            parsed[index] = [pickle.loads(blob) for blob in future.result()]
+    mine = [item for index in sorted(own) for item in chunks[index]]
+    if any(key for _, _, key in mine):
+        later(functools.partial(_store_parsed, mine, [p for index in sorted(own) for p in parsed[index]]), len(mine))
+    return [item for chunk in parsed for item in chunk]
 
 
 # Files parsed in this process, by path and content, once `keep_parsed` was called: fix planning reads the
