@@ -217,13 +217,20 @@ def _align_around(lines: list[str], touched: set[int]) -> None:
         for t in sorted(touched):
             if t >= len(lines) or t in done or getattr(_plain_shape(lines[t]), attr) is None:
                 continue
-            start, end = t, t + 1
-            while start > 0 and getattr(_plain_shape(lines[start - 1]), attr) is not None:
-                start -= 1
-            while end < len(lines) and getattr(_plain_shape(lines[end]), attr) is not None:
-                end += 1
+            start, end = _chain_at(lines, t, attr)
             done.update(range(start, end))
             realign(lines, [_plain_shape(lines[i]) for i in range(start, end)], start, end)
+
+
+def _chain_at(lines: Sequence[str], index: int, attr: str) -> tuple[int, int]:
+    """[start, end) of the run of lines with the `attr` cell around line `index`, in a text without heredocs
+    or block comments."""
+    start, end = index, index + 1
+    while start > 0 and getattr(_plain_shape(lines[start - 1]), attr) is not None:
+        start -= 1
+    while end < len(lines) and getattr(_plain_shape(lines[end]), attr) is not None:
+        end += 1
+    return start, end
 
 
 def _chained(line: str) -> bool:
@@ -243,15 +250,10 @@ class AssignChains:
         """Whether the chain holding line `index` (one with a one-line attribute) is aligned."""
         known = self._aligned.get(index)
         if known is None:
-            lines = self.lines
-            start, end = index, index + 1
-            while start > 0 and _plain_shape(lines[start - 1]).assign is not None:
-                start -= 1
-            while end < len(lines) and _plain_shape(lines[end]).assign is not None:
-                end += 1
-            chain = list(lines[start:end])
+            start, end = _chain_at(self.lines, index, "assign")
+            chain = list(self.lines[start:end])
             _align_assign(chain, [_plain_shape(line) for line in chain], 0, len(chain))
-            known = chain == lines[start:end]
+            known = chain == self.lines[start:end]
             self._aligned.update(dict.fromkeys(range(start, end), known))
         return known
 
