@@ -11,6 +11,7 @@ findings meet at tag boundaries instead of overlapping.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -147,22 +148,16 @@ def _opcodes(a: Sequence[Any], b: Sequence[Any]) -> list[tuple[str, int, int, in
 
 def text_changes(old: str, new: str) -> list[tuple[int, int, str]]:
     """Edits (start, end, replacement) of `old` that make `new`, on word boundaries."""
-    key = (old, new)
-    known = _CHANGES.get(key)
-    if known is None:
-        if len(_CHANGES) > _MEMO_LIMIT:
-            _CHANGES.clear()
-        known = _CHANGES[key] = tuple(_text_changes(old, new))
-    return list(known)
+    return list(_text_changes(old, new))
 
 
-# Answers by their arguments: a record written alike in many places (module instances, roots) and given the
-# same new value is worked out once. Each memo is cleared when it passes the limit.
+# Answers kept by their arguments: a record written alike in many places (module instances, roots) and given
+# the same new value is worked out once.
 _MEMO_LIMIT = 10_000
-_CHANGES: dict[tuple[str, str], tuple[tuple[int, int, str], ...]] = {}
 
 
-def _text_changes(old: str, new: str) -> list[tuple[int, int, str]]:
+@functools.lru_cache(maxsize=_MEMO_LIMIT)
+def _text_changes(old: str, new: str) -> tuple[tuple[int, int, str], ...]:
     a, b = _tokens(old), _tokens(new)
     offsets_a = [0]
     for token in a:
@@ -183,7 +178,7 @@ def _text_changes(old: str, new: str) -> list[tuple[int, int, str]]:
                 start -= 1
             end = start + len(gone)
         out.append((start, end, piece))
-    return out
+    return tuple(out)
 
 
 def _align(old: str, row: list[Slot]) -> list[int | None]:
