@@ -80,9 +80,10 @@ def _parse_shared(batch: list[tuple[str, str, str]], jobs: int) -> list[ParsedFi
             parsed[index] = _parse_batch([(path, text, "") for path, text, _ in chunks[index]])  # cached below
         for index, future in enumerate(futures[: len(chunks) - len(own)]):
             parsed[index] = [pickle.loads(blob) for blob in future.result()]
-    mine = [item for index in sorted(own) for item in chunks[index]]
+    own.reverse()  # taken back from the end: now in the files' order
+    mine = [item for index in own for item in chunks[index]]
     if any(key for _, _, key in mine):
-        later(functools.partial(_store_parsed, mine, [p for index in sorted(own) for p in parsed[index]]), len(mine))
+        later(functools.partial(_store_parsed, mine, [p for index in own for p in parsed[index]]), len(mine))
     return [item for chunk in parsed for item in chunk]
 
 
