@@ -185,7 +185,7 @@ class FixContext:
         notes: Iterable[str] = (),
         applicability: str | None = None,
     ) -> Fix:
-        rule = self.rules.get(finding.rule_id)
+        rule = self.rule(finding.rule_id)
         title = rule.fix_title if rule is not None else finding.title
         ev = finding.evaluation
         all_edits = (*changes.edits, *edits) if changes is not None else tuple(edits)
