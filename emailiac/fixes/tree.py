@@ -134,8 +134,13 @@ class SourceTree:
     def read(self, file: str) -> str | None:
         key = norm(file)
         if key not in self._texts:
-            text = read_text(Path(key)) if os.path.isfile(key) else None
-            self._texts[key] = text if isinstance(text, str) else None
+            # The text lint parsed, when it did: the spans of its syntax trees point into that text.
+            known = self.parsed_by(Path(key)) if self.parsed_by is not None else None
+            text = known.text if known is not None and known.text is not None else None
+            if text is None:
+                read = read_text(Path(key)) if os.path.isfile(key) else None
+                text = read if isinstance(read, str) else None
+            self._texts[key] = text
         return self._texts[key]
 
     def hcl(self, file: str) -> HclFile | None:

@@ -26,6 +26,12 @@ class ParsedFile:
     error: InputError | None = None
     suppressions: list[Suppression] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The text parsed, kept in the process that read it so that fix planning takes the very text the spans
+    # point into rather than reading the file again; never pickled (caches and workers carry the tree only).
+    text: str | None = field(default=None, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[type[ParsedFile], tuple[object, ...]]:
+        return (ParsedFile, (self.path, self.hcl, self.error, self.suppressions, self.warnings))
 
 
 def parse_text(text: str, path: str) -> ParsedFile:
@@ -34,7 +40,7 @@ def parse_text(text: str, path: str) -> ParsedFile:
     except HclSyntaxError as exc:
         return ParsedFile(path, None, InputError(f"syntax error: {exc.message}", path, exc.line, exc.column))
     suppressions, warnings = find_suppressions(hcl.comments, text, path, hcl.body.blocks)
-    return ParsedFile(path, hcl, None, suppressions, warnings)
+    return ParsedFile(path, hcl, None, suppressions, warnings, text)
 
 
 def decode(data: bytes, path: str) -> str | InputError:

@@ -133,12 +133,13 @@ def parse_many_for(
                     continue
             key = cache.key(str(path), data) if cache else ""
             hit = cache.get(key) if cache else None
+            text = decode(data, str(path))
             if hit is not None:
+                hit.text = text if isinstance(text, str) else None  # the cache keeps the tree only
                 results[i] = hit
                 if kept is not None:
                     kept[memos[i]] = hit
                 continue
-            text = decode(data, str(path))
             if isinstance(text, InputError):
                 results[i] = ParsedFile(str(path), None, text)
                 continue
@@ -146,7 +147,8 @@ def parse_many_for(
         batch = [(p, t, k) for _, p, t, k in todo]
         pooled = workers > 1 and len(todo) >= _POOL_THRESHOLD
         parsed = _parse_shared(batch, workers) if pooled else _parse_batch(batch)
-        for (i, _, _, _), item in zip(todo, parsed, strict=True):
+        for (i, _, text, _), item in zip(todo, parsed, strict=True):
+            item.text = text  # a worker's file comes without it
             results[i] = item
             if kept is not None:
                 kept[memos[i]] = item
