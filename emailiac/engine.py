@@ -76,11 +76,15 @@ def evaluate(
         base_severity = overrides.get(rule.id, rule.severity)
         for verdict in rule.run(inventory, baseline):
             severity = verdict.severity if verdict.severity and rule.id not in overrides else base_severity
+            status, message = verdict.status, verdict.message
+            absent = verdict.subject.maybe_absent
+            if status is Status.PASS and rule.presence and absent is not None:
+                status, message = Status.NOT_ASSESSED, f"{message}, if {verdict.subject.address} is created: {absent}"
             ev = Evaluation(
                 rule_id=rule.id,
-                status=verdict.status,
+                status=status,
                 subject=verdict.subject,
-                message=verdict.message,
+                message=message,
                 severity=severity,
                 evidence=verdict.evidence,
                 fix_hint=verdict.fix_hint,

@@ -95,6 +95,9 @@ class Provenance:
     root: str | None = None
     # For a resource inside a module: the `module` block in the root module that calls it ("file:line").
     call: str | None = None
+    # Why the object may not be created at all (a count or for_each that is not known): one instance is
+    # judged, but what it proves by existing (a record is published) is not known.
+    maybe_absent: str | None = None
 
     def __reduce__(self) -> tuple[type, tuple[str | int | None, ...]]:
         # Cached results hold many; the slotted-dataclass default pickles far slower.
@@ -110,6 +113,7 @@ class Provenance:
                 self.region,
                 self.root,
                 self.call,
+                self.maybe_absent,
             ),
         )
 

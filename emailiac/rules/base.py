@@ -107,6 +107,9 @@ class Rule:
     references: tuple[str, ...] = ()
     fix: str = "none"  # one of FIX_APPLICABILITY
     fix_title: str = ""  # imperative: "Require TLS on the configuration set"
+    # A pass says that its subject exists (a record is published, a policy is in force), so a subject that
+    # may not be created (a count or for_each that is not known) leaves the rule not assessed.
+    presence: bool = False
 
     def run(self, inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
         yield from self.check(inventory, baseline)

@@ -199,6 +199,7 @@ DKIM001 = Rule(
     references=(f"{_SES_GUIDE}/send-email-authentication-dkim-easy.html", "https://www.rfc-editor.org/rfc/rfc6376"),
     fix="safe",
     fix_title="Sign the identity's mail with DKIM",
+    presence=True,
 )
 
 
@@ -514,6 +515,7 @@ DKIM003 = Rule(
     references=(f"{_SES_GUIDE}/send-email-authentication-dkim-easy-setup-domain.html",),
     fix="safe",
     fix_title="Publish the three Easy DKIM CNAME records",
+    presence=True,
 )
 
 

@@ -136,6 +136,7 @@ DMARC001 = Rule(
     references=(f"{_RFC}#section-6.1", f"{_RFC9989}#section-4.10"),
     fix="unsafe",
     fix_title="Publish a DMARC record with p=reject",
+    presence=True,
 )
 
 

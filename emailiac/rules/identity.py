@@ -127,6 +127,7 @@ MFA001 = Rule(
     references=(SCUBA_AAD,),
     fix="unsafe",
     fix_title="Require MFA for all users and all apps with a conditional access policy",
+    presence=True,
 )
 
 
@@ -189,6 +190,7 @@ MFA003 = Rule(
     references=(SCUBA_AAD,),
     fix="unsafe",
     fix_title="Block legacy authentication with a conditional access policy",
+    presence=True,
 )
 
 

@@ -107,6 +107,7 @@ LOG001 = Rule(
     ),
     fix="safe",
     fix_title="Declare a multi-region CloudTrail with log-file validation",
+    presence=True,
 )
 
 
@@ -229,6 +230,7 @@ LOG002 = Rule(
     references=("https://docs.aws.amazon.com/ses/latest/dg/monitor-using-event-publishing.html",),
     fix="safe",
     fix_title="Add an event destination to the configuration set",
+    presence=True,
 )
 
 
@@ -318,6 +320,7 @@ LOG003 = Rule(
     references=("https://learn.microsoft.com/entra/identity/monitoring-health/howto-configure-diagnostic-settings",),
     fix="safe",
     fix_title="Export Entra ID sign-in and audit logs",
+    presence=True,
 )
 
 

@@ -208,6 +208,7 @@ MTASTS001 = Rule(
     references=(f"{_RFC}#section-3", f"{_RFC}#section-3.2"),
     fix="unsafe",
     fix_title="Publish an MTA-STS record and an enforce policy",
+    presence=True,
 )
 
 

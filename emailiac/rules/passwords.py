@@ -129,6 +129,7 @@ PWD001 = Rule(
     references=("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html",),
     fix="safe",
     fix_title="Set the account password policy to the baseline",
+    presence=True,
 )
 
 

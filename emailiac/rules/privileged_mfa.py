@@ -137,6 +137,7 @@ MFA002 = Rule(
     references=(SCUBA_AAD,),
     fix="unsafe",
     fix_title="Require phishing-resistant MFA for the highly privileged roles",
+    presence=True,
 )
 
 

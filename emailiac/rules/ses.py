@@ -142,6 +142,7 @@ SES001 = Rule(
     references=(f"{_SES_GUIDE}/mail-from.html", "https://www.rfc-editor.org/rfc/rfc7489#section-3.1.2"),
     fix="unsafe",
     fix_title="Add a custom MAIL FROM domain that rejects on MX failure",
+    presence=True,
 )
 
 

@@ -148,6 +148,7 @@ SPF001 = Rule(
     references=(f"{RFC7208}#section-3", "https://docs.aws.amazon.com/ses/latest/dg/send-email-authentication-spf.html"),
     fix="unsafe",
     fix_title="Publish an SPF record that ends in -all",
+    presence=True,
 )
 
 

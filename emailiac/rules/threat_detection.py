@@ -104,6 +104,7 @@ IDS001 = Rule(
     references=("https://docs.aws.amazon.com/guardduty/latest/ug/what-is-guardduty.html",),
     fix="safe",
     fix_title="Enable a GuardDuty detector",
+    presence=True,
 )
 
 

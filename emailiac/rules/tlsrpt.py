@@ -114,6 +114,7 @@ TLSRPT001 = Rule(
     references=("https://www.rfc-editor.org/rfc/rfc8460#section-3",),
     fix="safe",
     fix_title="Publish a TLS-RPT record",
+    presence=True,
 )
 
 

@@ -88,7 +88,10 @@ class TfResource:
 
     @property
     def prov(self) -> Provenance:
-        return Provenance("terraform", self.address, self.file, self.line, self.end_line, call=self.call)
+        maybe_absent = self.key.reason if isinstance(self.key, Unknown) else None
+        return Provenance(
+            "terraform", self.address, self.file, self.line, self.end_line, call=self.call, maybe_absent=maybe_absent
+        )
 
     @property
     def config_address(self) -> str:
