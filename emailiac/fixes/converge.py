@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from emailiac.baseline import Baseline
@@ -24,6 +25,8 @@ from emailiac.lint import LintOptions
 __all__ = ["MAX_PASSES", "converge"]
 
 MAX_PASSES = 5
+# The rest of a path after the copy's folder: up to a space or punctuation, never ending in a sentence's full stop.
+_TAIL = r"""(?:/[^\s,;:'"()\[\]<>]*[^\s,;:'"()\[\]<>.])?"""
 _SKIP = {".git", ".hg", ".svn", "node_modules", ".terragrunt-cache"}
 
 
@@ -35,6 +38,9 @@ class _Scratch:
         self.anchor = Path(os.path.commonpath([str(p) for p in wanted]))
         self.dir = Path(tempfile.mkdtemp(prefix="emailiac-fix-"))
         self.relative = relative  # the run names files relative to the working directory
+        self._relative_spelling = os.path.relpath(self.dir)
+        spellings = sorted({str(self.dir), os.path.realpath(self.dir), self._relative_spelling}, key=len, reverse=True)
+        self._in_copy = re.compile(f"(?P<base>{'|'.join(map(re.escape, spellings))})(?P<tail>{_TAIL})")
         copied: list[Path] = []
         for folder in sorted({Path(os.path.abspath(f)) for f in folders}, key=lambda p: len(p.parts)):
             if folder.is_dir() and not any(folder.is_relative_to(c) for c in copied):
@@ -53,6 +59,15 @@ class _Scratch:
         real = os.path.normpath(os.path.join(self.anchor, os.path.relpath(path, self.dir)))
         return os.path.relpath(real) if self.relative else real
 
+    def shown(self, text: str) -> str:
+        """`text` with every path into the copy (as the run names files, resolved, or relative to the working
+        directory as some notes write them) naming the original file instead: the copy is never shown."""
+        return self._in_copy.sub(self._original_of, text)
+
+    def _original_of(self, match: re.Match[str]) -> str:
+        real = os.path.normpath(os.path.join(self.anchor, match["tail"].lstrip("/")))
+        return os.path.relpath(real) if self.relative or match["base"] == self._relative_spelling else real
+
     def close(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -64,11 +79,16 @@ def _ignore(directory: str, names: list[str]) -> set[str]:
     return skip
 
 
-def _mapped(fix: Fix, to_original: Callable[[str], str]) -> Fix:
+def _mapped(fix: Fix, scratch: _Scratch) -> Fix:
+    """A fix planned on the copy, as it reads on the original files: its files, and any path into the copy
+    that a note, a written value or an import id holds."""
+    back, shown = scratch.to_original, scratch.shown
     return dataclasses.replace(
         fix,
-        edits=tuple(dataclasses.replace(e, file=to_original(e.file)) for e in fix.edits),
-        new_blocks=tuple(dataclasses.replace(b, file=to_original(b.file)) for b in fix.new_blocks),
+        edits=tuple(dataclasses.replace(e, file=back(e.file), replacement=shown(e.replacement)) for e in fix.edits),
+        new_blocks=tuple(dataclasses.replace(b, file=back(b.file), hcl=shown(b.hcl)) for b in fix.new_blocks),
+        imports=tuple(dataclasses.replace(i, id=shown(i.id)) for i in fix.imports),
+        notes=tuple(shown(n) for n in fix.notes),
     )
 
 
@@ -132,16 +152,13 @@ def _passes(
             file = scratch.to_original(copied)
             if file not in changes.old:
                 changes.old[file] = first.tree.read(file)
-            changes.new[file] = texts[file] = again.changes.new[copied]
-        changes.applied.extend(_mapped(f, scratch.to_original) for f in again.changes.applied)
+            changes.new[file] = texts[file] = scratch.shown(again.changes.new[copied])
+        changes.applied.extend(_mapped(f, scratch) for f in again.changes.applied)
     run = FixRun(first.result, first.fixes, first.tree, changes=changes, texts=texts)
     if last is not first:
-        back = scratch.to_original
-        run.pending = [_mapped(f, back) for f in last.pending]
-        run.advice = [_mapped(f, back) for f in last.advice]
-        run.changes.conflicts = [
-            (_mapped(f, back), why.replace(str(scratch.dir), str(scratch.anchor))) for f, why in last.changes.conflicts
-        ]
+        run.pending = [_mapped(f, scratch) for f in last.pending]
+        run.advice = [_mapped(f, scratch) for f in last.advice]
+        run.changes.conflicts = [(_mapped(f, scratch), scratch.shown(why)) for f, why in last.changes.conflicts]
     else:
         run.pending, run.advice = first.pending, first.advice
     return run
