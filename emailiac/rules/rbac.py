@@ -70,9 +70,20 @@ def _check_global_admin_count(inventory: Inventory, baseline: Baseline) -> Itera
             open_.append((assignment, held))
         elif held:
             holders.setdefault(_principal_key(assignment), assignment)
-    count, low, high = len(holders), baseline.identity.global_admin_min, baseline.identity.global_admin_max
+    low, high = baseline.identity.global_admin_min, baseline.identity.global_admin_max
     if not live and not holders and not open_:
         return  # nothing declared here: the tenant's holders are elsewhere
+    # An assignment whose count or for_each is not known may stand for no holder or for many.
+    uncounted = [a for a in holders.values() if a.prov.maybe_absent is not None]
+    if uncounted:
+        holders = {k: a for k, a in holders.items() if a.prov.maybe_absent is None}
+        if len(holders) <= high:
+            first = uncounted[0].prov
+            yield not_assessed(
+                first, f"cannot tell how many principals hold Global Administrator: {first.maybe_absent}"
+            )
+            return
+    count = len(holders)
     # Terraform declares some of the holders, never provably all: only "too many" can be judged there.
     subject = tenant if live or not holders else next(iter(holders.values())).prov
     where = "hold" if live else "are declared to hold"
