@@ -14,11 +14,11 @@ from typing import Any
 
 from emailiac.fixes.context import FixContext
 from emailiac.fixes.hcl_emit import hcl_string
-from emailiac.fixes.model import Fix, NewBlock
+from emailiac.fixes.model import DISPLAY_ONLY, Fix, NewBlock
 from emailiac.fixes.render import Expr, render
 from emailiac.fixes.tree import ModuleDir, expr_text
+from emailiac.fixes.txt_sets import add_to_txt_set, txt_spelling
 from emailiac.fixes.values import Changes, Site, set_value
-from emailiac.mailauth import split_txt_value
 from emailiac.model import DnsRecord, DnsZone
 from emailiac.result import Finding
 from emailiac.rules.maildomains import owner_domain
@@ -186,15 +186,6 @@ def record_name(style: ZoneStyle, fqdn: str) -> Any:
     return fqdn
 
 
-def txt_spelling(provider: str, text: str) -> str:
-    parts = split_txt_value(text)
-    if provider == "google":
-        return " ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in parts)
-    if provider == "route53":
-        return '""'.join(parts)
-    return text
-
-
 def record_block(
     ctx: FixContext,
     style: ZoneStyle,
@@ -307,7 +298,8 @@ def _by_reference(style: ZoneStyle, value: str) -> str | Expr:
 
 
 def plan_record(ctx: FixContext, finding: Finding) -> Fix | None:
-    """SPF001, DMARC001, MTASTS001, TLSRPT001: a TXT record with the value the rule proposes."""
+    """SPF001, DMARC001, MTASTS001, TLSRPT001: a TXT record with the value the rule proposes, added to the TXT
+    record set already declared at its name when there is one (txt_sets.py)."""
     data = finding.evaluation.data
     zone = _zone(ctx, data.get("zone"))
     name, value, rtype = data.get("name"), data.get("value"), data.get("type", "TXT")
@@ -317,7 +309,6 @@ def plan_record(ctx: FixContext, finding: Finding) -> Fix | None:
     if style is None:
         return None
     written = _by_reference(style, value) if ctx.is_shared(style.module) else value
-    block = record_block(ctx, style, _base_name(name, style.zone_name, rtype), rtype, name, [written])
     notes = []
     policy = data.get("policy")
     if isinstance(policy, str):
@@ -326,6 +317,14 @@ def plan_record(ctx: FixContext, finding: Finding) -> Fix | None:
             f"serve this policy at https://mta-sts.{domain}/.well-known/mta-sts.txt before senders rely on the "
             "record:\n" + policy.rstrip("\n")
         )
+    if rtype == "TXT":
+        as_expr = written if isinstance(written, Expr) else None
+        addition = add_to_txt_set(ctx, zone, name, value, written=as_expr, module=style.module)
+        if addition is not None and not addition.edits:
+            return ctx.fix(finding, notes=[addition.why, *notes], applicability=DISPLAY_ONLY)
+        if addition is not None:
+            return ctx.fix(finding, edits=addition.edits, notes=notes)
+    block = record_block(ctx, style, _base_name(name, style.zone_name, rtype), rtype, name, [written])
     return ctx.fix(finding, new_blocks=[block], notes=notes)
 
 

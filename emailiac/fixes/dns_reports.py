@@ -10,7 +10,8 @@ from emailiac.fixes.context import FixContext
 from emailiac.fixes.dns_new import record_block, zone_style
 from emailiac.fixes.dns_text import edit_value, joined, value_sites
 from emailiac.fixes.hcl_emit import indent_of
-from emailiac.fixes.model import Edit, Fix, NewBlock
+from emailiac.fixes.model import DISPLAY_ONLY, Edit, Fix, NewBlock
+from emailiac.fixes.txt_sets import add_to_txt_set
 from emailiac.mailauth import parse_dmarc
 from emailiac.mailauth.dmarc import external_report_authorization_name
 from emailiac.mailauth.mtasts import parse_sts_record
@@ -22,6 +23,7 @@ __all__ = ["dmarc_authorisations", "mta_sts", "tls_rpt"]
 
 _ID = re.compile(r"(\bid\s*=\s*)([^;\s]*)")
 _RUA = re.compile(r"(\brua\s*=\s*)([^;]*)")
+_AUTHORISATION = "v=DMARC1"
 
 
 def _rewrite(ctx: FixContext, finding: Finding, old: str, new: str) -> Fix | None:
@@ -119,7 +121,8 @@ def tls_rpt(ctx: FixContext, finding: Finding) -> Fix | None:
 
 
 def dmarc_authorisations(ctx: FixContext, finding: Finding) -> Fix | None:
-    """DMARC004 with reports to another domain declared here: publish its authorisation record."""
+    """DMARC004 with reports to another domain declared here: publish its authorisation record (added to the
+    TXT record set already declared at that name, where there is one)."""
     data = finding.evaluation.data
     record, name = data.get("record"), data.get("name")
     if not isinstance(record, str) or not isinstance(name, str):
@@ -127,12 +130,27 @@ def dmarc_authorisations(ctx: FixContext, finding: Finding) -> Fix | None:
     domain = name.removeprefix("_dmarc.")
     view = DnsView(ctx.inventory)
     blocks: list[NewBlock] = []
+    edits: list[Edit] = []
+    notes: list[str] = []
     for uri in parse_dmarc(record).rua:
         target = external_report_authorization_name(domain, uri.text)
-        if target is None or view.txt(target):
+        if target is None or any(_may_authorise(v.text) for v in view.txt(target)):
             continue
-        scope = view.scope(target)
-        style = zone_style(ctx, scope.zone) if scope.zone is not None else None
-        if style is not None:
-            blocks.append(record_block(ctx, style, "dmarc_report_authorization", "TXT", target, ["v=DMARC1"]))
-    return ctx.fix(finding, new_blocks=blocks) if blocks else None
+        zone = view.scope(target).zone
+        style = zone_style(ctx, zone) if zone is not None else None
+        if zone is None or style is None:
+            continue
+        addition = add_to_txt_set(ctx, zone, target, _AUTHORISATION)
+        if addition is not None:
+            edits.extend(addition.edits)
+            notes.extend([addition.why] if addition.why else [])
+        else:
+            blocks.append(record_block(ctx, style, "dmarc_report_authorization", "TXT", target, [_AUTHORISATION]))
+    if edits or blocks:
+        return ctx.fix(finding, edits=edits, new_blocks=blocks, notes=notes)
+    return ctx.fix(finding, notes=notes, applicability=DISPLAY_ONLY) if notes else None
+
+
+def _may_authorise(text: object) -> bool:
+    """Whether a TXT value at an authorisation name is (or may be) the authorisation record."""
+    return not isinstance(text, str) or text.lower().startswith(_AUTHORISATION.lower())

@@ -12,9 +12,11 @@ import re
 from emailiac.fixes.context import FixContext
 from emailiac.fixes.declare import data_source, variable
 from emailiac.fixes.dns_new import dkim_cname_blocks, record_block, zone_style
-from emailiac.fixes.model import Fix, NewBlock
+from emailiac.fixes.model import Edit, Fix, NewBlock
 from emailiac.fixes.render import Expr, render
 from emailiac.fixes.tree import ModuleDir
+from emailiac.fixes.txt_sets import add_to_txt_set
+from emailiac.mailauth import is_spf
 from emailiac.model import DnsRecord, SesConfigSet
 from emailiac.result import Finding
 from emailiac.rules.maildomains import DnsView
@@ -211,19 +213,19 @@ def mail_from(ctx: FixContext, finding: Finding) -> Fix | None:
     blocks.append(
         record_block(ctx, style, "mail_from_mx", "MX", mail_from_domain, [(10, feedback)], name=name, labels=mx_names)
     )
-    blocks.append(
-        record_block(
-            ctx,
-            style,
-            "mail_from_spf",
-            "TXT",
-            mail_from_domain,
-            ["v=spf1 include:amazonses.com -all"],
-            name=name,
-            labels=spf_names,
+    spf = "v=spf1 include:amazonses.com -all"
+    edits: list[Edit] = []
+    addition = add_to_txt_set(ctx, scope.zone, mail_from_domain, spf) if scope.zone is not None else None
+    if any(isinstance(v.text, str) and is_spf(v.text) for v in DnsView(ctx.inventory).txt(mail_from_domain)):
+        notes.append(f"{mail_from_domain} already publishes an SPF record: make sure it includes amazonses.com")
+    elif addition is not None:
+        edits.extend(addition.edits)
+        notes.extend([addition.why] if addition.why else [])
+    else:
+        blocks.append(
+            record_block(ctx, style, "mail_from_spf", "TXT", mail_from_domain, [spf], name=name, labels=spf_names)
         )
-    )
-    return ctx.fix(finding, new_blocks=blocks, notes=notes)
+    return ctx.fix(finding, edits=edits, new_blocks=blocks, notes=notes)
 
 
 def domain_dkim(ctx: FixContext, finding: Finding) -> Fix | None:
