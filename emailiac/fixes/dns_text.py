@@ -17,8 +17,9 @@ from emailiac.fixes.context import FixContext
 from emailiac.fixes.hcl_emit import hcl_string
 from emailiac.fixes.model import Edit, Fix
 from emailiac.fixes.strings import string_edits
+from emailiac.fixes.txt_sets import RESOURCE_SPELLING, txt_spelling
 from emailiac.fixes.values import Site, definition, reference_of
-from emailiac.mailauth import is_spf, split_txt_value
+from emailiac.mailauth import is_spf
 from emailiac.model import DnsRecord
 from emailiac.result import Finding
 from emailiac.sources.terraform.ast import TupleExpr
@@ -94,16 +95,6 @@ def value_sites(ctx: FixContext, res: TfResource) -> list[ValueSite]:
     return out
 
 
-def _provider_spelling(rtype: str, text: str) -> str:
-    """A TXT value as the resource type takes it, split into 255-byte strings where it must be."""
-    parts = split_txt_value(text)
-    if rtype == "google_dns_record_set":
-        return " ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in parts)
-    if rtype == "aws_route53_record":
-        return '""'.join(parts)
-    return text
-
-
 def edit_value(ctx: FixContext, res: TfResource, value: ValueSite, old: str, new: str) -> tuple[list[Edit], list[str]]:
     site, notes = _follow(ctx, value.site)
     source = ctx.tree.read(site.file)
@@ -115,7 +106,7 @@ def edit_value(ctx: FixContext, res: TfResource, value: ValueSite, old: str, new
     if ctx.reveals_secret(new):
         return [], [*notes, "the record is built from a sensitive variable; edit it by hand"]
     # Built by an expression whose parts do not line up with the change: write the whole value.
-    written = _provider_spelling(res.type, new)
+    written = txt_spelling(RESOURCE_SPELLING.get(res.type, ""), new)
     text = source[site.expr.pos.start : site.expr.pos.end]
     notes.append(f"the value was written as {text}; it is replaced by its text")
     return [Edit(site.file, site.expr.pos.start, site.expr.pos.end, hcl_string(written))], notes

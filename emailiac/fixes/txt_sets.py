@@ -23,7 +23,7 @@ from emailiac.model import DnsRecord, DnsZone
 from emailiac.sources.terraform.ast import Block, TupleExpr
 from emailiac.sources.terraform.resource import TfResource
 
-__all__ = ["SetAddition", "add_to_txt_set", "txt_spelling"]
+__all__ = ["RESOURCE_SPELLING", "SetAddition", "add_to_txt_set", "txt_spelling"]
 
 # Resource type -> where its values are written.
 _ONE_SET_PER_NAME = {
@@ -36,7 +36,12 @@ _PROVIDER_NAMES = {
     "google_dns_record_set": "Cloud DNS",
     "azurerm_dns_txt_record": "Azure DNS",
 }
-_SPELLING = {"aws_route53_record": "route53", "google_dns_record_set": "google", "azurerm_dns_txt_record": "azure"}
+# Resource type -> the provider spelling of `txt_spelling`.
+RESOURCE_SPELLING = {
+    "aws_route53_record": "route53",
+    "google_dns_record_set": "google",
+    "azurerm_dns_txt_record": "azure",
+}
 
 
 def txt_spelling(provider: str, text: str) -> str:
@@ -102,7 +107,7 @@ def add_to_txt_set(
         return SetAddition(res, why=f"{one_set}, and its instances have different names: add {shown} by hand")
     if block.body.attribute("set_identifier") is not None:
         return SetAddition(res, why=f"{one_set}, with a routing policy: add {shown} to each of its sets by hand")
-    text = written if written is not None else hcl_string(txt_spelling(_SPELLING[res.type], value))
+    text = written if written is not None else hcl_string(txt_spelling(RESOURCE_SPELLING[res.type], value))
     if res.type == "azurerm_dns_txt_record":
         edit = _after_last_record(res.file, source, block, text)
         if edit is None:
