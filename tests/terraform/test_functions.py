@@ -37,6 +37,13 @@ ANSWERS: list[tuple[str, Any]] = [
     ('fileexists("nope")', False),
     ('fileset(".", "**/*.txt")', ["dmarc.txt", "exprs.txt", "sub/a.txt"]),
     ('fileset("sub", "*.{txt,json}")', ["a.txt", "b.json"]),
+    # A set's elements are their own keys in `for k, v in` (and in dynamic blocks); a list's keys are indexes.
+    ('[for k, v in toset(["b", "a"]) : k]', ["a", "b"]),
+    ('[for k, v in ["b", "a"] : k]', [0, 1]),
+    ('[for k, v in setunion(["x"], ["y"]) : k]', ["x", "y"]),
+    ('{ for k, v in toset(["p"]) : k => v }', {"p": "p"}),
+    ('[for k, v in tolist(toset(["b", "a"])) : k]', [0, 1]),
+    ('[for k, v in fileset("sub", "*") : k]', ["a.txt", "b.json"]),
     ('filebase64("dmarc.txt")', "dj1ETUFSQzE7IHA9bm9uZQo="),
     ('filemd5("dmarc.txt")', "b8034d7a3d69b3d29e61dce1466fa4a9"),
     ('filesha256("dmarc.txt")', "a70cef9f15c40ae3fa57fc5657122fab22c960267cc7438d9616e86221992767"),

@@ -34,6 +34,7 @@ from emailiac.sources.terraform.ast import (
     UnaryOp,
 )
 from emailiac.sources.terraform.fn_base import BudgetExceeded, EvalContext, NotEvaluated
+from emailiac.sources.terraform.fn_collections import TfSet
 from emailiac.sources.terraform.functions import EVALUATOR_FUNCTIONS, FUNCTIONS, FunctionError, PartialJson
 from emailiac.sources.terraform.template_eval import render_directives, template_file_value
 
@@ -424,6 +425,8 @@ class _Evaluator:
             return coll
         if isinstance(coll, Mapping):
             pairs = sorted(coll.items())  # Terraform iterates maps and objects in lexical key order
+        elif isinstance(coll, TfSet):
+            pairs = [(value, value) for value in coll]  # a set's elements are their own keys
         elif isinstance(coll, list):
             pairs = list(enumerate(coll))
         else:

@@ -21,10 +21,15 @@ from emailiac.sources.terraform.fn_base import (
     check_size,
 )
 
-__all__ = ["COLLECTION_FUNCTIONS", "set_of"]
+__all__ = ["COLLECTION_FUNCTIONS", "TfSet", "set_of"]
 
 
-def set_of(items: list[Any]) -> list[Any]:
+class TfSet(list[Any]):
+    """A set: a list to everything that reads it, but each element is its own key, as `for k, v in` and dynamic
+    blocks see it (a list's key is the index)."""
+
+
+def set_of(items: list[Any]) -> TfSet:
     out: list[Any] = []
     for item in items:
         if isinstance(item, Unknown):
@@ -33,7 +38,7 @@ def set_of(items: list[Any]) -> list[Any]:
             out.append(item)
     if all(isinstance(i, str) for i in out):
         out.sort()
-    return out
+    return TfSet(out)
 
 
 def _concat(*lists: Any) -> Any:
@@ -158,6 +163,8 @@ def _zipmap(keys: Any, values: Any) -> Any:
 
 
 def _tolist(value: Any) -> Any:
+    if isinstance(value, TfSet):
+        return list(value)  # a list again: its keys are indexes
     if isinstance(value, (Unknown, list)):
         return value
     raise FunctionError("cannot convert to a list")

@@ -26,6 +26,7 @@ from emailiac.sources.terraform.fn_base import (
     NotEvaluated,
     as_str,
 )
+from emailiac.sources.terraform.fn_collections import TfSet
 from emailiac.sources.terraform.readlog import content_digest, listing_digest
 
 __all__ = ["FILE_FUNCTIONS", "PATH_FUNCTIONS", "fileset_of", "read_text"]
@@ -143,7 +144,7 @@ def _fileset(ctx: EvalContext, path: Any, pattern: Any) -> list[str]:
     base = ctx.locate(as_str(path))
     result = fileset_of(ctx, base, as_str(pattern))
     ctx.reads[f"fileset:{base}\0{as_str(pattern)}"] = listing_digest(result)
-    return result
+    return TfSet(result)
 
 
 def _go_clean(path: str) -> str:

@@ -18,6 +18,7 @@ from emailiac.sensitive import mark
 from emailiac.sources.terraform.ast import Block, BodyAst, Expr, HclFile
 from emailiac.sources.terraform.evaluate import evaluate, path_value
 from emailiac.sources.terraform.fn_base import MAX_ITEMS, EvalContext
+from emailiac.sources.terraform.fn_collections import TfSet
 from emailiac.sources.terraform.resource import Body, Span, TfResource
 from emailiac.sources.terraform.variables import bind_variables
 
@@ -389,6 +390,8 @@ class ModuleInstance:
         pairs: list[tuple[Any, Any]]
         if isinstance(collection, Mapping):
             pairs = sorted(collection.items())  # lexical key order, as Terraform
+        elif isinstance(collection, TfSet):
+            pairs = [(value, value) for value in collection]  # a set's elements are their own keys
         elif isinstance(collection, list):
             pairs = list(enumerate(collection))
         else:
