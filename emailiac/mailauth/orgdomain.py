@@ -16,7 +16,7 @@ from typing import Protocol
 class _SuffixList(Protocol):
     def privatesuffix(self, domain: str) -> str | None: ...
 
-    def publicsuffix(self, domain: str) -> str | None: ...
+    def publicsuffix(self, domain: str, accept_unknown: bool | None = None) -> str | None: ...
 
 
 _MAGIC = b"emailiac-suffix-list-1\n"
@@ -67,6 +67,14 @@ def organizational_domain(domain: str) -> str:
 def public_suffix(domain: str) -> str | None:
     name = normalize_domain(domain)
     return _suffix_list().publicsuffix(name) if name else None
+
+
+def under_listed_suffix(domain: str) -> bool:
+    """Whether `domain` is a name below a suffix the list holds (`mail.example.com`), not below a top-level
+    domain that does not exist (`_dmarc.mail`, `host.local`)."""
+    name = normalize_domain(domain)
+    suffix = _suffix_list().publicsuffix(name, accept_unknown=False) if name else None
+    return suffix is not None and suffix != name
 
 
 def same_organization(first: str, second: str) -> bool:

@@ -85,7 +85,17 @@ def test_a_route53_value_without_quotes_or_escapes_is_one_string(value: str) -> 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("example.com", True), ("mail.example.com.", True), ("_dmarc", False), ("s1._domainkey", False), ("www", False)],
+    [
+        ("example.com", True),
+        ("mail.example.com.", True),
+        ("shop.example.co.uk", True),
+        ("_dmarc", False),
+        ("s1._domainkey", False),
+        ("www", False),
+        ("_dmarc.mail", False),  # `mail` is no top-level domain: relative to the zone
+        ("host.local", False),
+        ("com", False),  # a public suffix alone names no zone's record
+    ],
 )
 def test_looks_qualified(name: str, expected: bool) -> None:
     assert looks_qualified(name) is expected

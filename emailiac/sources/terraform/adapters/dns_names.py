@@ -17,10 +17,10 @@ zone is not found keeps what is known (`www` is `www.*`), so it cannot stand for
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from emailiac.mailauth.orgdomain import under_listed_suffix
 from emailiac.model import Unknown
 from emailiac.sources.terraform.adapters.coerce import as_str
 from emailiac.sources.terraform.adapters.references import referenced_resource
@@ -36,7 +36,6 @@ ZONE_TYPES = {
     "google_dns_managed_zone": "google",
 }
 _NAMED_BY_ATTRIBUTE = ("azurerm_dns_zone", "google_dns_managed_zone")
-_TLD = re.compile(r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})")
 
 
 @dataclass(frozen=True)
@@ -128,12 +127,9 @@ def record_zone(res: TfResource, index: ResourceIndex, attr: str, zone_type: str
 
 
 def looks_qualified(name: str) -> bool:
-    """A name that reads as fully qualified without its zone: a trailing dot, or two or more labels ending
-    in something shaped like a top-level domain (`_domainkey` or `selector1` cannot be one)."""
-    if name.endswith("."):
-        return True
-    labels = name.lower().split(".")
-    return len(labels) >= 2 and _TLD.fullmatch(labels[-1]) is not None
+    """A name that reads as fully qualified without its zone: a trailing dot, or a name below a public suffix
+    that exists (`_dmarc.mail` or `selector1._domainkey` can only be relative: `mail` is no top-level domain)."""
+    return name.endswith(".") or under_listed_suffix(name)
 
 
 def _in_zone(name: str, zone: str) -> bool:
