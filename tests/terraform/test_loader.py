@@ -74,6 +74,24 @@ def test_variable_without_value_is_unknown_with_reason(tmp_path: Path) -> None:
     assert value.reason == "var.x has no value"
 
 
+def test_a_name_maybe_declared_in_a_file_that_did_not_parse_says_so(tmp_path: Path) -> None:
+    """Not "not declared": the file that did not parse may declare it (and is reported as an error)."""
+    write(
+        tmp_path,
+        {
+            "main.tf": 'resource "null_resource" "r" {\n  a = var.env\n  b = local.l\n  c = aws_s3_bucket.b.id\n}\n',
+            "vars.tf": 'variable "a" { type = "string"   default = "" }\nvariable "env" {}\n',
+        },
+    )
+    load = load_terraform([tmp_path], env={})
+    assert [(e.file, e.line) for e in load.errors] == [(str(tmp_path / "vars.tf"), 1)]
+    body = load.resources[0].body
+    unless = "unless in vars.tf, which did not parse"
+    assert body.get("a") == Unknown(f"var.env is not declared in {tmp_path}, {unless}")
+    assert body.get("b") == Unknown(f"local.l is not declared in {tmp_path}, {unless}")
+    assert body.get("c") == Unknown(f"aws_s3_bucket.b is not declared in {tmp_path}, {unless}")
+
+
 def test_typed_environment_values_are_parsed(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -125,11 +125,13 @@ class Loader:
             return NOT_DOWNLOADED
         return self._manifest.folder(call_path(address), src)
 
-    def files_of(self, directory: Path) -> list[HclFile]:
+    def files_of(self, directory: Path) -> tuple[list[HclFile], tuple[str, ...]]:
+        """The folder's parsed files, and those that did not parse."""
         self.dirs.append(directory)
         self.result.errors.extend(listing_errors(directory))
         self.result.reads[f"dir:{directory.resolve()}"] = dir_digest(directory)
         out = []
+        unparsed: list[str] = []
         for parsed in self.store.get(tf_files(directory)):
             self.result.files.append(parsed.path)
             if parsed.error:
@@ -138,12 +140,14 @@ class Loader:
             self.result.warnings.extend(parsed.warnings)
             if parsed.hcl is not None:
                 out.append(parsed.hcl)
-        return out
+            else:
+                unparsed.append(os.path.basename(parsed.path))
+        return out, tuple(unparsed)
 
     def source(self, directory: Path) -> ModuleSource:
         key = directory.resolve()
         if key not in self._sources:
-            self._sources[key] = ModuleSource.from_files(directory, self.files_of(directory))
+            self._sources[key] = ModuleSource.from_files(directory, *self.files_of(directory))
         return self._sources[key]
 
     def instantiate_child(self, parent: ModuleInstance, block: Block, file: str) -> Any:

@@ -56,10 +56,11 @@ class ModuleSource:
     outputs: dict[str, Block] = field(default_factory=dict)
     resources: list[tuple[Block, str]] = field(default_factory=list)  # (block, file)
     modules: list[tuple[Block, str]] = field(default_factory=list)
+    unparsed: tuple[str, ...] = ()  # files of the folder that did not parse: what they declare is not known
 
     @classmethod
-    def from_files(cls, directory: Path, files: list[HclFile]) -> ModuleSource:
-        src = cls(directory)
+    def from_files(cls, directory: Path, files: list[HclFile], unparsed: tuple[str, ...] = ()) -> ModuleSource:
+        src = cls(directory, unparsed=unparsed)
         for f in files:
             for block in f.body.blocks:
                 if block.type == "variable" and block.labels:
@@ -74,6 +75,13 @@ class ModuleSource:
                 elif block.type == "module" and block.labels:
                     src.modules.append((block, f.path))
         return src
+
+    def missing(self, what: str, usual: str) -> str:
+        """Why `what` (var.x, local.y, a resource) has no value: `usual`, unless the folder has files that did
+        not parse, which may declare it."""
+        if self.unparsed:
+            return f"{what} is not declared in {self.dir}, unless in {', '.join(self.unparsed)}, which did not parse"
+        return usual
 
 
 def _span(pos: Any) -> Span:
@@ -243,7 +251,7 @@ class ModuleInstance:
 
     def var(self, name: str) -> Any:
         if name not in self.source.variables:
-            return Unknown(f"var.{name} is not declared in {self.source.dir}")
+            return Unknown(self.source.missing(f"var.{name}", f"var.{name} is not declared in {self.source.dir}"))
         return self.inputs.get(name, Unknown(f"var.{name} has no value", (self.prefix(f"var.{name}"),)))
 
     def local(self, name: str) -> Any:
@@ -251,7 +259,7 @@ class ModuleInstance:
             return self._locals[name]
         entry = self.source.locals.get(name)
         if entry is None:
-            return Unknown(f"local.{name} is not defined")
+            return Unknown(self.source.missing(f"local.{name}", f"local.{name} is not defined"))
         value = self.eval(entry[0], None, f"local.{name}")
         self._locals[name] = value
         return value
@@ -263,7 +271,7 @@ class ModuleInstance:
         block = self._by_name.get((mode, rtype, name))
         label = f"data.{rtype}.{name}" if mode == "data" else f"{rtype}.{name}"
         if block is None:
-            return Unknown(f"{label} is not declared in this module")
+            return Unknown(self.source.missing(label, f"{label} is not declared in this module"))
         ref = self.prefix(label)
         self._resource_values[key] = Unknown(f"{label} refers to itself")
         expansion = self.expansion(block, ref)
