@@ -28,24 +28,56 @@ Sources = tuple[str | Unknown, ...]
 
 _ALL_PORTS: Ports = ((0, 65535),)
 _PROTOCOL_NUMBERS = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6", "132": "sctp"}
+# Protocol names each provider accepts (compared case-insensitively), and whether it takes IANA numbers too:
+# the EC2 API (tcp, udp, icmp, icmpv6, -1/all or a number), Azure's SecurityRuleProtocol enum (Tcp, Udp,
+# Icmp, Esp, Ah, *), Compute Engine's IPProtocol (tcp, udp, icmp, esp, ah, ipip, sctp, all or a number) and
+# Hetzner Cloud's firewall rule protocols.
+_ACCEPTED_PROTOCOLS: dict[str, tuple[frozenset[str], bool]] = {
+    "aws": (frozenset({"tcp", "udp", "icmp", "icmpv6", "all", "-1"}), True),
+    "azure": (frozenset({"tcp", "udp", "icmp", "esp", "ah", "*"}), False),
+    "google": (frozenset({"tcp", "udp", "icmp", "esp", "ah", "ipip", "sctp", "all"}), True),
+    "hcloud": (frozenset({"tcp", "udp", "icmp", "gre", "esp"}), False),
+}
 _PORT_RANGE = re.compile(r"^\s*(\d{1,5})\s*(?:-\s*(\d{1,5})\s*)?$")
 
 
 # ---------------------------------------------------------------- shared pieces
 
 
-def _protocol(value: Any, where: str = "protocol") -> str | Unknown:
+@dataclasses.dataclass(frozen=True, slots=True)
+class _RejectedProtocol(Unknown):
+    """A protocol the provider rejects (`ssh`, `http`): known to be wrong, not merely not known."""
+
+
+def _protocol(value: Any, where: str = "protocol", provider: str = "aws") -> str | Unknown:
     """tcp | udp | icmp | all | <number>: AWS `-1`/`all`, Azure `*`, GCP `all` and IANA numbers of the
-    common protocols are normalised."""
+    common protocols are normalised. A value the provider rejects is an Unknown that says so (see
+    `_rejected`): the rule is never created, so what it would open is not known."""
     text = as_str(value, where)
     if text is None:
         return Unknown(f"{where} is not set")
     if isinstance(text, Unknown):
         return text
+    written = text
     text = text.strip().lower()
+    names, numbers = _ACCEPTED_PROTOCOLS[provider]
+    if text not in names and not (numbers and text.isdigit() and int(text) <= 255):
+        accepted = ", ".join(sorted(names)) + (" or a protocol number" if numbers else "")
+        return _RejectedProtocol(
+            f"{where} {written!r} is not a protocol the provider accepts ({accepted}): it rejects the rule, so "
+            "what the rule would open is not known"
+        )
     if text in ("*", "all"):
         return "all"
     return _PROTOCOL_NUMBERS.get(text, text)
+
+
+def _rejected(rule: FirewallRule) -> FirewallRule:
+    """A rule whose protocol the provider rejects opens nothing that can be judged, whatever its sources:
+    every exposure rule says not assessed, never pass (as for a source that is no address range)."""
+    if isinstance(rule.protocol, _RejectedProtocol):
+        return dataclasses.replace(rule, sources=Unknown(rule.protocol.reason))
+    return rule
 
 
 def _from_to(body: Body, protocol: str | Unknown) -> Ports | Unknown:
@@ -168,7 +200,7 @@ def _aws_rule(
         *_refs(_list(body.get("security_groups"), "security_groups"), "sg:"),
         *_refs(_single(body.get("source_security_group_id"), "source_security_group_id"), "sg:"),
     )
-    return FirewallRule(
+    rule = FirewallRule(
         prov=prov,
         group=group,
         direction=direction,
@@ -180,6 +212,7 @@ def _aws_rule(
         self_ref=as_bool(body.get("self"), "self") is True,
         rule_key=key,
     )
+    return _rejected(rule)
 
 
 def _aws_security_group(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
@@ -213,7 +246,7 @@ def _aws_vpc_rule(direction: str) -> Adapter:
             *_prefix_lists(body.get("prefix_list_id"), res, index),
             *_refs(_single(body.get("referenced_security_group_id"), "referenced_security_group_id"), "sg:"),
         )
-        yield FirewallRule(
+        rule = FirewallRule(
             prov=res.prov,
             group=_group(body.get("security_group_id")),
             direction=direction,
@@ -223,6 +256,7 @@ def _aws_vpc_rule(direction: str) -> Adapter:
             sources=sources,
             description=as_str(body.get("description"), "description"),
         )
+        yield _rejected(rule)
 
     return adapt
 
@@ -251,7 +285,7 @@ def _azure_rule(res: TfResource, body: Body, prov: Provenance, group: str, key: 
         group=group,
         direction=direction,
         action="deny" if isinstance(access, str) and access.lower() == "deny" else "allow",
-        protocol=_protocol(body.get("protocol")),
+        protocol=_protocol(body.get("protocol"), provider="azure"),
         ports=Unknown("destination_port_range is not set") if ports == () else ports,
         sources=sources,
         description=as_str(body.get("description"), "description"),
@@ -261,7 +295,7 @@ def _azure_rule(res: TfResource, body: Body, prov: Provenance, group: str, key: 
     for name, value in (("direction", direction_text), ("access", access)):
         if isinstance(value, Unknown):
             rule = _undecided(rule, name, value)
-    return rule
+    return _rejected(rule)
 
 
 def _azure_nsg(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
@@ -309,7 +343,7 @@ def _google_firewall(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
                 protocol: str | Unknown = pending
                 ports: Ports | Unknown = pending
             else:
-                protocol = _protocol(block.get("protocol"))
+                protocol = _protocol(block.get("protocol"), provider="google")
                 listed = _list(block.get("ports"), "ports")
                 ports = _port_list(listed, "ports") if listed else _ALL_PORTS
             rule = FirewallRule(
@@ -326,7 +360,7 @@ def _google_firewall(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
             for name, value in (("direction", direction_text), ("disabled", disabled)):
                 if isinstance(value, Unknown):
                     rule = _undecided(rule, name, value)
-            yield rule
+            yield _rejected(rule)
 
 
 # ---------------------------------------------------------------- threat detection
@@ -352,7 +386,7 @@ def _hcloud_firewall(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
     for i, block in enumerate(res.body.blocks_of("rule")):
         direction_text = as_str(block.get("direction"), "direction")
         direction = "egress" if direction_text == "out" else "ingress"
-        protocol = _protocol(block.get("protocol"))
+        protocol = _protocol(block.get("protocol"), provider="hcloud")
         port = as_str(block.get("port"), "port")
         ports: Ports | Unknown
         if protocol == "all" or (isinstance(port, str) and port.strip().lower() == "any"):
@@ -375,7 +409,7 @@ def _hcloud_firewall(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
             description=as_str(block.get("description"), "description"),
             rule_key=f"rule[{i}]",
         )
-        yield _undecided(rule, "direction", direction_text) if isinstance(direction_text, Unknown) else rule
+        yield _rejected(_undecided(rule, "direction", direction_text) if isinstance(direction_text, Unknown) else rule)
     pending = res.body.unknown_blocks("rule")
     if pending is not None:
         yield _unexpanded(res, res.address, "rule", pending)
