@@ -255,6 +255,9 @@ class FirewallRule:
     self_ref: bool = False
     priority: int | None = None
     rule_key: str = ""  # distinguishes inline rules of one group (ingress[0]) for identity and fixes
+    # Set when the group's id or name is not known (a variable, an unread module's output): `group` then
+    # only names it for messages, and the rule is not known to share a group with any other.
+    group_unknown: Unknown | None = None
 
 
 @dataclass(frozen=True, slots=True)

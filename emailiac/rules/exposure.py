@@ -81,6 +81,9 @@ def _checked(source: str | Unknown) -> str | Unknown:
 def label(rule: FirewallRule) -> str:
     """How messages name a rule: `aws_security_group.mail ingress[1]`, `aws_security_group_rule.ssh`."""
     name = f"{rule.prov.address} {rule.rule_key}".strip()
-    if rule.group and rule.group != rule.prov.address:
+    if rule.group_unknown is not None:
+        known = f" {rule.group}," if rule.group else ""
+        name += f" (group{known} not known)" if known else f" (group not known: {rule.group_unknown.reason})"
+    elif rule.group and rule.group != rule.prov.address:
         name += f" (group {rule.group})"
     return name

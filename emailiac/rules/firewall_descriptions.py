@@ -33,7 +33,14 @@ def _check_description(inventory: Inventory, baseline: Baseline) -> Iterator[Ver
             continue
         seen.add(key)
         text = rule.description
-        if isinstance(text, Unknown):
+        if isinstance(text, Unknown) and _has_known_text(text):
+            # `"${var.env} bastion SSH"` is never empty: a null var.env is an error, not an empty description.
+            yield passed(
+                rule.prov,
+                f"{label(rule)} is described: {text.pattern!r} (* not known: {text.reason})",
+                evidence=rule.rule_key,
+            )
+        elif isinstance(text, Unknown):
             yield not_assessed(rule.prov, f"{label(rule)}: description is not known ({text.reason})")
         elif text is None or not text.strip():
             yield fail(
@@ -48,6 +55,12 @@ def _check_description(inventory: Inventory, baseline: Baseline) -> Iterator[Ver
             )
         else:
             yield passed(rule.prov, f"{label(rule)} is described: {text.strip()!r}", evidence=rule.rule_key)
+
+
+def _has_known_text(value: Unknown) -> bool:
+    """Whether the known parts of a partly known string hold more than white space: then it is not empty,
+    whatever the unknown parts turn out to be."""
+    return value.pattern is not None and value.pattern.replace("*", "").strip() != ""
 
 
 def _placeholder(rule: FirewallRule) -> str:

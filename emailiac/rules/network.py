@@ -16,6 +16,7 @@ from emailiac.model import FirewallRule, Inventory, Unknown
 from emailiac.result import Severity
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
 from emailiac.rules.exposure import Exposure, exposure, is_judged, label, opened_ranges
+from emailiac.rules.fw_groups import GroupIndex
 from emailiac.rules.gaps import gap_verdicts
 from emailiac.rules.ports import (
     ALL_PORTS,
@@ -27,7 +28,7 @@ from emailiac.rules.ports import (
     ranges_text,
     subtract,
 )
-from emailiac.rules.world import world_cover
+from emailiac.rules.world import rule_name, world_cover
 
 __all__ = ["FIREWALL_REFERENCES", "NET001", "NET002", "NET003", "NET005", "firewall_gaps", "protocol_of"]
 
@@ -73,21 +74,21 @@ def _judge_exposures(
     closed_text: str,
 ) -> Iterator[Verdict]:
     yield from firewall_gaps(inventory)
-    by_group: dict[str, list[FirewallRule]] = {}
-    for rule in inventory.of(FirewallRule):
-        by_group.setdefault(rule.group, []).append(rule)
+    groups = GroupIndex(inventory.of(FirewallRule))
     for rule in inventory.of(FirewallRule):
         if not is_judged(rule):
             continue
         found = exposure(rule, select_ports, is_source)
+        undecided = None
         if not found.open and is_source is is_world:
-            found = _world_together(rule, select_ports, by_group[rule.group]) or found
+            found = _world_together(rule, select_ports, groups.same(rule)) or found
+            undecided = None if found.open else _world_perhaps(rule, select_ports, groups)
         if found.open:
             yield on_open(rule, found)
-        elif found.closed:
+        elif found.closed and undecided is None:
             yield passed(rule.prov, f"{label(rule)} {closed_text}", evidence=rule.rule_key)
         else:
-            yield not_assessed(rule.prov, f"{label(rule)}: {found.unknown}", evidence=rule.rule_key)
+            yield not_assessed(rule.prov, f"{label(rule)}: {found.unknown or undecided}", evidence=rule.rule_key)
 
 
 def _world_together(
@@ -100,6 +101,29 @@ def _world_together(
         return None
     cover = world_cover(rule, select_ports(opened), group)
     return None if cover is None else Exposure(cover.ports, cover.sources, covering=cover.phrase)
+
+
+def _world_perhaps(
+    rule: FirewallRule, select_ports: Callable[[PortRanges], PortRanges], groups: GroupIndex
+) -> str | None:
+    """Why the rule is not known to stay off the world: with rules that may be of its group (their group or
+    its own is not known) its sources would cover the whole internet. None when no such rules would."""
+    maybe = groups.maybe(rule)
+    opened = opened_ranges(rule)
+    if not maybe or isinstance(opened, Unknown):
+        return None
+    cover = world_cover(rule, select_ports(opened), [*groups.same(rule), *maybe])
+    if cover is None:
+        return None
+    with_peers = f"with {', '.join(cover.peers)} it would open {ranges_text(cover.ports)} ({protocol_of(rule)})"
+    if rule.group_unknown is not None:
+        return f"its group is not known ({rule.group_unknown.reason}), and {with_peers} to the whole internet"
+    peer = next(p for p in maybe if any(used.startswith(f"{rule_name(p)} (") for used in cover.peers))
+    assert peer.group_unknown is not None  # a rule of a known group is never only "may be"
+    return (
+        f"the group of {rule_name(peer)} is not known ({peer.group_unknown.reason}) and may be this rule's; "
+        f"{with_peers} to the whole internet"
+    )
 
 
 def _evidence(rule: FirewallRule, ports: PortRanges, sources: tuple[str, ...]) -> str:
@@ -148,9 +172,11 @@ NET001 = Rule(
         "Flags every inbound allow rule (security group, NSG, GCP firewall) that opens an admin port of the "
         "baseline (default 22 and 3389) to 0.0.0.0/0, ::/0, `*`, `Internet` or `Any`, or to ranges that "
         "together hold every public address (`0.0.0.0/1` + `128.0.0.0/1`, in one rule or spread over the rules "
-        "of one group that open the port). Port ranges, `-1`/`all`/`*` protocols and all-port rules count for "
+        "of one group that open the port; groups not known to be one, such as two variables with no value, "
+        "leave such halves not assessed). Port ranges, `-1`/`all`/`*` protocols and all-port rules count for "
         "every port inside them; IPv4 and IPv6 alike. A source written like an address that is not one "
-        "(`10.0.0.0/33`) is not assessed: the provider rejects it, and it is never a pass."
+        "(`10.0.0.0/33`) or a protocol the provider does not take (`ssh`, `http`) is not assessed: the "
+        "provider rejects the rule, and it is never a pass."
     ),
     rationale=(
         "SSH and RDP reachable from the whole internet are brute-forced within minutes of going live and "

@@ -20,7 +20,7 @@ from emailiac.model import FirewallRule, Unknown
 from emailiac.rules.exposure import is_judged, opened_ranges
 from emailiac.rules.ports import PortRanges, parse_network
 
-__all__ = ["WorldCover", "covers_internet", "world_cover"]
+__all__ = ["WorldCover", "covers_internet", "rule_name", "world_cover"]
 
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Interval = tuple[int, int]
@@ -102,7 +102,8 @@ def _networks(rule: FirewallRule) -> list[_Network]:
     return [n for n in nets if n is not None and _reaches_internet(n)]
 
 
-def _name(rule: FirewallRule) -> str:
+def rule_name(rule: FirewallRule) -> str:
+    """`aws_security_group.mail ingress[1]`, `aws_security_group_rule.ssh`."""
     return f"{rule.prov.address} {rule.rule_key}".strip()
 
 
@@ -126,15 +127,12 @@ class WorldCover:
 
 
 def _peers(rule: FirewallRule, rules: Sequence[FirewallRule]) -> list[FirewallRule]:
-    """Inbound allow rules of the same security group, NSG or firewall, for a protocol that overlaps."""
-    if not rule.group:
-        return []
+    """Inbound allow rules among `rules` (those of the rule's group) for a protocol that overlaps."""
     protocol = rule.protocol
     return [
         other
         for other in rules
         if other is not rule
-        and other.group == rule.group
         and is_judged(other)
         and isinstance(other.protocol, str)
         and (other.protocol == protocol or "all" in (other.protocol, protocol))
@@ -143,9 +141,9 @@ def _peers(rule: FirewallRule, rules: Sequence[FirewallRule]) -> list[FirewallRu
 
 
 def world_cover(rule: FirewallRule, selected: PortRanges, rules: Sequence[FirewallRule]) -> WorldCover | None:
-    """The selected ports of `rule` that its sources, with those of the `rules` of its group opening the same
-    ports, open to every public address; None when there are none (or the rule's own sources reach no public
-    address, so the rule adds nothing to the exposure)."""
+    """The selected ports of `rule` that its sources, with those of the `rules` (of its group, or that may
+    be) opening the same ports, open to every public address; None when there are none (or the rule's own
+    sources reach no public address, so the rule adds nothing to the exposure)."""
     own = _networks(rule)
     if not own or not selected:
         return None
@@ -168,7 +166,7 @@ def world_cover(rule: FirewallRule, selected: PortRanges, rules: Sequence[Firewa
         if covers_internet([*own, *(n for _, nets in helping for n in nets)]):
             ports.append(segment)
             if not covers_internet(own):
-                used.update(f"{_name(p)} ({', '.join(str(n) for n in sorted(nets))})" for p, nets in helping)
+                used.update(f"{rule_name(p)} ({', '.join(str(n) for n in sorted(nets))})" for p, nets in helping)
     if not ports:
         return None
     listed = () if isinstance(rule.sources, Unknown) else rule.sources

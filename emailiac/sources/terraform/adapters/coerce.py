@@ -7,6 +7,7 @@ do the same, and turn a value of the wrong shape into an `Unknown` that says so,
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -84,7 +85,14 @@ def ref_target(value: Any) -> str | None:
     """The resource a computed reference points at: Unknown(refs=("aws_route53_zone.main.zone_id",)) ->
     "aws_route53_zone.main". Lets adapters tie a record to its zone before apply."""
     if isinstance(value, Unknown) and len(value.refs) == 1:
-        # Drop the attribute name; keep module path, data. prefix, type, name and instance key.
+        # Drop the attribute name; keep module path, data. prefix, type, name and instance key. A module
+        # call, variable or local (`module.app.module.sg`, `module.app.var.id`) names no resource.
         target, _, _attr = value.refs[0].rpartition(".")
-        return target if "." in target else None
+        match = _RESOURCE.fullmatch(target)
+        return target if match is not None and match.group(1) not in _NOT_RESOURCES else None
     return None
+
+
+# A resource's address: module path, `data.` for a data source, then `type.name` or `type.name[key]`.
+_RESOURCE = re.compile(r"(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)*(?:data\.)?([A-Za-z][\w-]*)\.[\w-]+(?:\[[^\]]*\])?")
+_NOT_RESOURCES = frozenset({"module", "var", "local", "each", "count", "path", "terraform", "self"})

@@ -159,12 +159,31 @@ def _prefix_lists(value: Any, res: TfResource, index: ResourceIndex) -> Sources:
     return tuple(out)
 
 
-def _group(value: Any) -> str:
-    """The group a standalone rule belongs to: its id, or the resource its reference names."""
-    text = as_str(value, "security_group_id")
+def _group(value: Any, where: str) -> tuple[str, Unknown | None]:
+    """The group a standalone rule belongs to, and the Unknown when its id or name is not known: a known
+    value, or the resource a reference names (`aws_security_group.web`, one group however its id turns
+    out), is the group's identity; anything else only names it (see `rules/fw_groups.py`)."""
+    text = as_str(value, where)
+    if text is None:
+        return "", None
     if isinstance(text, str):
-        return text
-    return ref_target(value) or (text.reason if isinstance(text, Unknown) else "")
+        return text, None
+    target = ref_target(text) if text.pattern is None else None
+    # Two data sources may find one group: only a managed resource is a group of its own.
+    if target is not None and ".data." not in f".{target}":
+        return target, None
+    return _unknown_name(text), text
+
+
+def _unknown_name(value: Unknown) -> str:
+    """How messages name a group whose id or name is not known: `${var.prefix}-web-nsg`, `*-web-nsg`,
+    `module.web_sg`; empty when nothing names it (its reason is shown instead, never as a name)."""
+    if value.pattern is not None and value.refs and value.pattern.count("*") == len(value.refs):
+        parts = value.pattern.split("*")
+        return parts[0] + "".join(f"${{{ref}}}{part}" for ref, part in zip(value.refs, parts[1:], strict=True))
+    if value.pattern is not None and value.pattern.strip("*"):
+        return value.pattern
+    return ", ".join(value.refs)
 
 
 def _block_prov(res: TfResource, block: Body) -> Provenance:
@@ -227,10 +246,11 @@ def _aws_security_group(res: TfResource, index: ResourceIndex) -> Iterator[Fact]
 
 
 def _aws_security_group_rule(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
-    group = _group(res.body.get("security_group_id"))
+    group, group_unknown = _group(res.body.get("security_group_id"), "security_group_id")
     kind = as_str(res.body.get("type"), "type")
     direction = kind.lower() if isinstance(kind, str) else "ingress"
     rule = _aws_rule(res, index, res.body, res.prov, group, direction, "")
+    rule = dataclasses.replace(rule, group_unknown=group_unknown)
     if isinstance(kind, Unknown):
         rule = _undecided(rule, "type", kind)
     yield rule
@@ -246,9 +266,11 @@ def _aws_vpc_rule(direction: str) -> Adapter:
             *_prefix_lists(body.get("prefix_list_id"), res, index),
             *_refs(_single(body.get("referenced_security_group_id"), "referenced_security_group_id"), "sg:"),
         )
+        group, group_unknown = _group(body.get("security_group_id"), "security_group_id")
         rule = FirewallRule(
             prov=res.prov,
-            group=_group(body.get("security_group_id")),
+            group=group,
+            group_unknown=group_unknown,
             direction=direction,
             action="allow",
             protocol=protocol,
@@ -307,8 +329,8 @@ def _azure_nsg(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
 
 
 def _azure_security_rule(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
-    group = _group(res.body.get("network_security_group_name"))
-    yield _azure_rule(res, res.body, res.prov, group, "")
+    group, group_unknown = _group(res.body.get("network_security_group_name"), "network_security_group_name")
+    yield dataclasses.replace(_azure_rule(res, res.body, res.prov, group, ""), group_unknown=group_unknown)
 
 
 # ---------------------------------------------------------------- Google

@@ -1,0 +1,82 @@
+"""Which firewall rules belong to one security group, NSG or firewall: known the same, known different, or
+not known.
+
+A group is known by its id or name, or by the resource its reference names (`aws_security_group.web`).
+A group whose id or name is not known (`var.sg_id`, an unread module's output, `"${var.prefix}-web-nsg"`)
+is never known to be another rule's group, even under the same reference (`module.sg.web_id` and
+`module.sg.db_id` both stand for `module.sg`): it only *may* be, unless what is known of both names tells
+them apart (`*-web-nsg` is never `*-app-nsg`), or they belong to different providers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from emailiac.model import FirewallRule
+
+__all__ = ["GroupIndex", "shares_group"]
+
+_PROVIDER = re.compile(r"(?:^|\.)([a-z][a-z0-9]*)_[a-z0-9_]*\.")
+
+
+def _provider(rule: FirewallRule) -> str:
+    """`aws`, `azurerm`, `google`, `hcloud`: groups of two providers are never one."""
+    if rule.prov.source != "terraform":
+        return rule.prov.source
+    found = _PROVIDER.findall(rule.prov.address)
+    return found[-1] if found else ""
+
+
+def _may_be_equal(a: str | None, b: str | None) -> bool:
+    """Whether two partly known names (`*` for each unknown part; None: nothing known) may be one string:
+    their known starts and ends must agree (compared case-insensitively: Azure names ignore case)."""
+    if a is None or b is None:
+        return True
+    a, b = a.lower(), b.lower()
+    head_a, head_b = a.split("*", 1)[0], b.split("*", 1)[0]
+    tail_a, tail_b = a.rsplit("*", 1)[-1], b.rsplit("*", 1)[-1]
+    return (head_a.startswith(head_b) or head_b.startswith(head_a)) and (
+        tail_a.endswith(tail_b) or tail_b.endswith(tail_a)
+    )
+
+
+def shares_group(rule: FirewallRule, other: FirewallRule) -> bool | None:
+    """True when the two rules are known to be of one group, False when known not to be, None when that is
+    not known."""
+    if _provider(rule) != _provider(other):
+        return False
+    first, second = rule.group_unknown, other.group_unknown
+    if first is None and second is None:
+        return bool(rule.group) and rule.group == other.group
+    if first is not None and second is not None and not _may_be_equal(first.pattern, second.pattern):
+        return False
+    return None
+
+
+class GroupIndex:
+    """The rules of an inventory by group, to find a rule's peers quickly."""
+
+    def __init__(self, rules: Iterable[FirewallRule]) -> None:
+        self._known: dict[str, list[FirewallRule]] = {}
+        self._unknown: list[FirewallRule] = []
+        self._all: list[FirewallRule] = []
+        for rule in rules:
+            self._all.append(rule)
+            if rule.group_unknown is not None:
+                self._unknown.append(rule)
+            elif rule.group:
+                self._known.setdefault(rule.group, []).append(rule)
+
+    def same(self, rule: FirewallRule) -> list[FirewallRule]:
+        """The rules known to share the rule's group (the rule itself included)."""
+        if rule.group_unknown is not None or not rule.group:
+            return []
+        return self._known.get(rule.group, [])
+
+    def maybe(self, rule: FirewallRule) -> list[FirewallRule]:
+        """The rules that may share the rule's group, and are not known to."""
+        if not rule.group and rule.group_unknown is None:
+            return []
+        pool = self._unknown if rule.group_unknown is None else self._all
+        return [o for o in pool if o is not rule and shares_group(rule, o) is None]
