@@ -1,7 +1,8 @@
 """Fixes inside a module that several instances share (`for_each` over 18 zones, or one folder called twice).
 
 A module's text is the same for all its instances, so what a fix writes there must suit every one of them.
-New blocks one rule adds to a shared module are kept only when every instance needs them and all instances'
+New blocks and edits one rule makes in a shared module are kept only when every instance needs them (a value
+added to a record set that some instances already hold right would be wrong there) and all instances'
 blocks are the same text (the resource names each picked aside): then one block serves all. Edits of the
 same text must be the same edit. Otherwise writing them would leave N conflicting copies in the module (or
 one instance's value for all), so those fixes become display-only advice that says why.
@@ -43,6 +44,7 @@ def _advice(fix: Fix, why: str) -> Fix:
 
 def _shared_dir(fix: Fix, shared: dict[str, set[str]]) -> str | None:
     dirs = {norm(os.path.dirname(b.file)) for b in fix.new_blocks if b.module}
+    dirs |= {norm(os.path.dirname(e.file)) for e in fix.edits}
     return next((d for d in sorted(dirs) if d in shared), None)
 
 

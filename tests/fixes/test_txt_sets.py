@@ -5,6 +5,7 @@ keeps one resource per value, so a new resource stays right there."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -371,3 +372,74 @@ def test_a_mail_from_name_with_spf_gets_no_second_spf(tmp_path: Path) -> None:
     )
     assert "main.tf" not in {Path(f).name for f in run.changes.changed}
     assert "v=spf1" not in run.changes.new[str(root / "emailiac_fixes.tf")]
+
+
+SHARED_CALLS = """module "zone" {
+  source   = "./modules/zone"
+  for_each = toset(["a.example", "b.example"])
+  domain   = each.value
+}
+
+module "plain" {
+  source = "./modules/zone"
+  domain = "c.example"
+  SPF
+}
+"""
+
+SHARED_MODULE = """variable "domain" {
+  type = string
+}
+
+variable "spf" {
+  type    = string
+  default = "v=spf1 mx -all"
+}
+
+resource "aws_route53_zone" "this" {
+  name = var.domain
+}
+
+resource "aws_route53_record" "mx" {
+  zone_id = aws_route53_zone.this.zone_id
+  name    = var.domain
+  type    = "MX"
+  ttl     = 300
+  records = ["10 mx.${var.domain}"]
+}
+
+resource "aws_route53_record" "txt" {
+  zone_id = aws_route53_zone.this.zone_id
+  name    = var.domain
+  type    = "TXT"
+  ttl     = 300
+  records = RECORDS
+}
+"""
+
+
+def _shared(root: Path, spf: str, records: str) -> Path:
+    _main(root, SHARED_CALLS.replace("SPF", spf))
+    _main(root / "modules" / "zone", SHARED_MODULE.replace("RECORDS", records))
+    return root
+
+
+def test_a_shared_set_only_some_instances_lack_spf_in_is_advice(tmp_path: Path) -> None:
+    root = _shared(tmp_path / "m", 'spf    = "verification=xyz"', '["verification=abc", var.spf]')
+    run = run_fix([root], Baseline(), _options("SPF001"), unsafe=True)
+    assert not run.changes.changed
+    assert [(f.subject, f.applicability) for f in run.advice] == [("module.plain.aws_route53_zone.this", DISPLAY_ONLY)]
+    assert run.advice[0].notes == (
+        f"the module in {os.path.relpath(root / 'modules' / 'zone')} is shared by 3 instances and only 1 need "
+        "this SPF001 fix: add it where the instance is called, or behind a module variable",
+    )
+
+
+def test_a_shared_set_every_instance_lacks_spf_in_gets_one_edit(tmp_path: Path) -> None:
+    root = _shared(tmp_path / "m", "", '["verification=abc"]')
+    run = run_fix([root], Baseline(), _options("SPF001"), unsafe=True)
+    assert len(run.changes.applied) == 3 and not run.advice
+    write_changes(run.changes)
+    expected = SHARED_MODULE.replace("RECORDS", '["verification=abc", "v=spf1 -all"]')
+    assert (root / "modules" / "zone" / "main.tf").read_text() == expected
+    assert _findings(root, "SPF001") == []
