@@ -36,7 +36,7 @@ _PROVIDER_NAMES = {
     "google_dns_record_set": "Cloud DNS",
     "azurerm_dns_txt_record": "Azure DNS",
 }
-# Resource type -> the provider spelling of `txt_spelling`.
+# Resource type -> the provider spelling of `txt_spelling`, which is also its `DnsZone.provider`.
 RESOURCE_SPELLING = {
     "aws_route53_record": "route53",
     "google_dns_record_set": "google",
@@ -64,15 +64,20 @@ class SetAddition:
     why: str = ""
 
 
-def _existing_set(ctx: FixContext, zone: DnsZone, fqdn: str) -> TfResource | None:
-    """The resource declaring the TXT record set at `fqdn` in `zone`, for providers with one set per name."""
+def _existing_set(ctx: FixContext, zone: DnsZone, fqdn: str) -> tuple[TfResource, bool] | None:
+    """The resource declaring the TXT record set at `fqdn` in `zone`, for providers with one set per name, and
+    whether it is known to be in `zone` (False: a set of the zone's provider whose zone is not known here)."""
+    maybe: TfResource | None = None
     for record in ctx.inventory.of(DnsRecord):
-        if record.type != "TXT" or record.name != fqdn or record.zone != zone.key:
+        if record.type != "TXT" or record.name != fqdn or record.zone not in (zone.key, None):
             continue
         res = ctx.resource(record.prov.address)
-        if res is not None and res.type in _ONE_SET_PER_NAME:
-            return res
-    return None
+        if res is None or RESOURCE_SPELLING.get(res.type) != zone.provider:
+            continue
+        if record.zone == zone.key:
+            return res, True
+        maybe = maybe or res
+    return (maybe, False) if maybe is not None else None
 
 
 def add_to_txt_set(
@@ -88,9 +93,10 @@ def add_to_txt_set(
     that add the record text `value` to that set, or why they cannot. `written` is how `module` writes the
     value (a quoted template naming the domain through the module's own reference), used when the set is
     declared there."""
-    res = _existing_set(ctx, zone, fqdn)
-    if res is None:
+    found = _existing_set(ctx, zone, fqdn)
+    if found is None:
         return None
+    res, certain = found
     if written is None or ctx.module_of(res) is not module:
         written = None
     block = ctx.block_of(res)
@@ -101,6 +107,15 @@ def add_to_txt_set(
         f"{res.address} already declares the TXT record set at {fqdn}, and {_PROVIDER_NAMES[res.type]} holds one "
         "record set per name and type (a second resource would fail to apply)"
     )
+    if not certain:
+        return SetAddition(
+            res,
+            why=(
+                f"{res.address} declares a TXT record set at {fqdn} in a zone not known here: if that is "
+                f"{zone.prov.address}, add {shown} to it ({_PROVIDER_NAMES[res.type]} holds one record set per name "
+                "and type), else publish it in a new record"
+            ),
+        )
     if block is None or source is None:
         return SetAddition(res, why=f"{one_set}: add {shown} to it by hand")
     if res.key is not None and _varies_by_instance(ctx, res, block):

@@ -443,3 +443,22 @@ def test_a_shared_set_every_instance_lacks_spf_in_gets_one_edit(tmp_path: Path) 
     expected = SHARED_MODULE.replace("RECORDS", '["verification=abc", "v=spf1 -all"]')
     assert (root / "modules" / "zone" / "main.tf").read_text() == expected
     assert _findings(root, "SPF001") == []
+
+
+def test_a_set_whose_zone_is_not_known_here_is_advice(tmp_path: Path) -> None:
+    """The set names its zone by an id the configuration cannot match (the declared zone's id is known only
+    after apply): it may be the same zone, so a second resource could fail; the fix says both ways."""
+    root = _main(tmp_path / "r", ROUTE53.replace("NAME", "example.org").replace("RECORDS", '["verification=abc"]'))
+    (root / "main.tf").write_text(
+        (root / "main.tf")
+        .read_text()
+        .replace(
+            'resource "aws_route53_record" "txt" {\n  zone_id = aws_route53_zone.z.zone_id',
+            'resource "aws_route53_record" "txt" {\n  zone_id = "Z0123456789ABC"',
+        )
+    )
+    assert _advice(root) == [
+        "aws_route53_record.txt declares a TXT record set at example.org in a zone not known here: if that is "
+        'aws_route53_zone.z, add "v=spf1 -all" to it (Route 53 holds one record set per name and type), else '
+        "publish it in a new record"
+    ]
