@@ -17,6 +17,7 @@ from typing import Any
 
 from emailiac.model import Fact, FirewallRule, Provenance, ThreatDetection, Unknown
 from emailiac.sources.terraform.adapters.coerce import as_bool, as_int, as_str, as_str_list, ref_target
+from emailiac.sources.terraform.adapters.firewall_groups import azure_nsg_group, group_of
 from emailiac.sources.terraform.adapters.references import referenced_resource
 from emailiac.sources.terraform.adapters.types import Adapter
 from emailiac.sources.terraform.resource import Body, ResourceIndex, TfResource
@@ -61,7 +62,7 @@ def _protocol(value: Any, where: str = "protocol", provider: str = "aws") -> str
     written = text
     text = text.strip().lower()
     names, numbers = _ACCEPTED_PROTOCOLS[provider]
-    if text not in names and not (numbers and text.isdigit() and int(text) <= 255):
+    if text not in names and not (numbers and text.isascii() and text.isdigit() and int(text) <= 255):
         accepted = ", ".join(sorted(names)) + (" or a protocol number" if numbers else "")
         return _RejectedProtocol(
             f"{where} {written!r} is not a protocol the provider accepts ({accepted}): it rejects the rule, so "
@@ -159,33 +160,6 @@ def _prefix_lists(value: Any, res: TfResource, index: ResourceIndex) -> Sources:
     return tuple(out)
 
 
-def _group(value: Any, where: str) -> tuple[str, Unknown | None]:
-    """The group a standalone rule belongs to, and the Unknown when its id or name is not known: a known
-    value, or the resource a reference names (`aws_security_group.web`, one group however its id turns
-    out), is the group's identity; anything else only names it (see `rules/fw_groups.py`)."""
-    text = as_str(value, where)
-    if text is None:
-        return "", None
-    if isinstance(text, str):
-        return text, None
-    target = ref_target(text) if text.pattern is None else None
-    # Two data sources may find one group: only a managed resource is a group of its own.
-    if target is not None and ".data." not in f".{target}":
-        return target, None
-    return _unknown_name(text), text
-
-
-def _unknown_name(value: Unknown) -> str:
-    """How messages name a group whose id or name is not known: `${var.prefix}-web-nsg`, `*-web-nsg`,
-    `module.web_sg`; empty when nothing names it (its reason is shown instead, never as a name)."""
-    if value.pattern is not None and value.refs and value.pattern.count("*") == len(value.refs):
-        parts = value.pattern.split("*")
-        return parts[0] + "".join(f"${{{ref}}}{part}" for ref, part in zip(value.refs, parts[1:], strict=True))
-    if value.pattern is not None and value.pattern.strip("*"):
-        return value.pattern
-    return ", ".join(value.refs)
-
-
 def _block_prov(res: TfResource, block: Body) -> Provenance:
     if block.span is None:
         return res.prov
@@ -246,7 +220,7 @@ def _aws_security_group(res: TfResource, index: ResourceIndex) -> Iterator[Fact]
 
 
 def _aws_security_group_rule(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
-    group, group_unknown = _group(res.body.get("security_group_id"), "security_group_id")
+    group, group_unknown = group_of(res.body.get("security_group_id"), "security_group_id")
     kind = as_str(res.body.get("type"), "type")
     direction = kind.lower() if isinstance(kind, str) else "ingress"
     rule = _aws_rule(res, index, res.body, res.prov, group, direction, "")
@@ -266,7 +240,7 @@ def _aws_vpc_rule(direction: str) -> Adapter:
             *_prefix_lists(body.get("prefix_list_id"), res, index),
             *_refs(_single(body.get("referenced_security_group_id"), "referenced_security_group_id"), "sg:"),
         )
-        group, group_unknown = _group(body.get("security_group_id"), "security_group_id")
+        group, group_unknown = group_of(body.get("security_group_id"), "security_group_id")
         rule = FirewallRule(
             prov=res.prov,
             group=group,
@@ -329,7 +303,7 @@ def _azure_nsg(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
 
 
 def _azure_security_rule(res: TfResource, index: ResourceIndex) -> Iterator[Fact]:
-    group, group_unknown = _group(res.body.get("network_security_group_name"), "network_security_group_name")
+    group, group_unknown = azure_nsg_group(res, index)
     yield dataclasses.replace(_azure_rule(res, res.body, res.prov, group, ""), group_unknown=group_unknown)
 
 
