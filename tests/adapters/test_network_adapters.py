@@ -222,6 +222,45 @@ def test_azure_rule_fields() -> None:
     assert rule.sources == ("Internet", "10.0.0.0/8", "asg:/subscriptions/x/asg/web")
 
 
+def test_azure_nsg_is_its_name_in_its_resource_group() -> None:
+    attrs = azure_rule(network_security_group_name="mail-nsg", resource_group_name="east")
+    [rule] = rules(resource("azurerm_network_security_rule", "r", attrs))
+    assert (rule.group, rule.group_unknown) == ("mail-nsg in resource group east", None)
+    unknown_rg = azure_rule(network_security_group_name="mail-nsg", resource_group_name=Unknown("var.rg has no value"))
+    [rule] = rules(resource("azurerm_network_security_rule", "r", unknown_rg))
+    assert rule.group == "mail-nsg in resource group (not known)"
+    assert rule.group_unknown == Unknown("var.rg has no value", (), "mail-nsg in resource group *")
+
+
+@pytest.mark.parametrize(
+    ("kind", "attrs"),
+    [
+        ("aws_security_group_rule", {"type": "ingress", "protocol": "ssh", "from_port": 22, "to_port": 22}),
+        ("aws_vpc_security_group_ingress_rule", {"ip_protocol": "https", "from_port": 443, "to_port": 443}),
+        ("aws_vpc_security_group_ingress_rule", {"ip_protocol": "\u00b2", "from_port": 443, "to_port": 443}),
+        ("azurerm_network_security_rule", azure_rule(protocol="Ssh")),
+        ("azurerm_network_security_rule", azure_rule(protocol="6")),
+    ],
+)
+def test_rejected_protocols_leave_nothing_to_judge(kind: str, attrs: dict[str, Any]) -> None:
+    [rule] = rules(resource(kind, "r", {"security_group_id": "sg-1", "cidr_ipv4": "0.0.0.0/0"} | attrs))
+    assert isinstance(rule.protocol, Unknown) and "is not a protocol the provider accepts" in rule.protocol.reason
+    assert rule.sources == Unknown(rule.protocol.reason)
+
+
+def test_unknown_group_ids_are_named_not_identified() -> None:
+    attrs = {"type": "ingress", "protocol": "tcp", "from_port": 22, "to_port": 22}
+    by_var = attrs | {"security_group_id": Unknown("var.sg has no value", ("var.sg",))}
+    [rule] = rules(resource("aws_security_group_rule", "r", by_var))
+    assert (rule.group, rule.group_unknown) == ("var.sg", by_var["security_group_id"])
+    by_data = attrs | {"security_group_id": ref("data.aws_security_group.shared.id")}
+    [rule] = rules(resource("aws_security_group_rule", "r", by_data))
+    assert rule.group == "data.aws_security_group.shared.id" and rule.group_unknown is not None
+    by_resource = attrs | {"security_group_id": ref("aws_security_group.web.id")}
+    [rule] = rules(resource("aws_security_group_rule", "r", by_resource))
+    assert (rule.group, rule.group_unknown) == ("aws_security_group.web", None)
+
+
 def test_azure_outbound_uses_destinations() -> None:
     attrs = azure_rule(direction="Outbound", destination_address_prefix="Internet", source_address_prefix="*")
     [rule] = rules(resource("azurerm_network_security_rule", "r", attrs))

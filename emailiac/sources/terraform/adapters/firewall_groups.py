@@ -53,7 +53,8 @@ def azure_nsg_group(res: TfResource, index: ResourceIndex) -> tuple[str, Unknown
             return group, None  # the name of an NSG declared here, computed: that NSG
     rg = as_str(res.body.get("resource_group_name"), "resource_group_name")
     if name_text is None or rg is None:
-        return "", None  # the provider requires both: such a rule is never created
+        # The provider requires both; without one the rule is named by what it has.
+        return (name_text, None) if isinstance(name_text, str) else group_of(name, "network_security_group_name")
     if isinstance(name_text, str) and isinstance(rg, str):
         declared = index.memo("azurerm_network_security_group by name", _declared_nsgs)
         return declared.get((rg.lower(), name_text.lower()), f"{name_text} in resource group {rg}"), None
