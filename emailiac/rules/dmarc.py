@@ -40,6 +40,7 @@ from emailiac.rules.dmarc_values import (
     weak_policies,
 )
 from emailiac.rules.maildomains import DnsView, mail_domains
+from emailiac.rules.unnamed_domains import unnamed_mail_domains
 
 __all__ = ["RULES"]
 
@@ -102,6 +103,8 @@ def _check_present(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
             f"{own} absent",
             f"v=DMARC1; p={baseline.dmarc.policy}; rua={_rua_default(baseline, domain.name)}",
         )
+    for unnamed in unnamed_mail_domains(inventory, view):
+        yield unnamed.verdict(view, "DMARC record")
 
 
 DMARC001 = Rule(
@@ -114,7 +117,8 @@ DMARC001 = Rule(
     summary=(
         "Fails for a mail domain with no `v=DMARC1` record at `_dmarc.<domain>` nor at its organisational "
         "domain's `_dmarc` name (public-suffix aware). In Terraform the absence is judged only where the zones of "
-        "both names are declared; elsewhere the domain is out of scope."
+        "both names are declared; elsewhere the domain is out of scope. A mail domain whose name is not known "
+        "(named by a variable without a value) is not assessed where a zone declared here may hold it."
     ),
     rationale=(
         "Without DMARC, receivers have no policy for mail that fails SPF and DKIM alignment, so exact-domain "

@@ -10,7 +10,7 @@ by the Internet's mail servers, so they are left out of every look-up.
 Absence ("no SPF record at example.com") is judged only where the inventory speaks for the name: a live DNS
 scan, or a public zone declared in the Terraform configuration that holds the name. Elsewhere it is out of
 scope. A record whose name or value is unresolved and could be the one looked for makes the absence
-not assessed instead.
+not assessed instead. Mail domains whose own name is unresolved are in unnamed_domains.
 """
 
 from __future__ import annotations
@@ -43,9 +43,12 @@ __all__ = [
     "Scope",
     "Search",
     "could_start_with",
+    "identity_domain",
     "mail_domains",
     "name_may_be",
+    "note_mx",
     "owner_domain",
+    "patterns_may_meet",
     "record_values",
     "starts_with",
     "txt_values",
@@ -89,6 +92,32 @@ def name_may_be(name: str | Unknown, target: str, zone: DnsZone | None = None) -
     if zone is not None and isinstance(zone.name, str):
         return target == zone.name or target.endswith("." + zone.name)
     return True
+
+
+def patterns_may_meet(first: str | None, second: str | None) -> bool:
+    """Whether two partly known names (`*` for each unknown part; None: nothing known) may be the same name:
+    whether some name fits both (compared case-insensitively). Two unknowns are never assumed equal, nor
+    different."""
+    if first is None or second is None:
+        return True
+    a, b = first.lower(), second.lower()
+    # Walk both patterns at once: a `*` may stand for nothing, or take the other side's next character.
+    seen: set[tuple[int, int]] = set()
+    todo = [(0, 0)]
+    while todo:
+        i, j = todo.pop()
+        if (i, j) in seen:
+            continue
+        seen.add((i, j))
+        if i == len(a) and j == len(b):
+            return True
+        if i < len(a) and a[i] == "*":
+            todo += [(i + 1, j)] + ([(i, j + 1)] if j < len(b) else [])
+        if j < len(b) and b[j] == "*":
+            todo += [(i, j + 1)] + ([(i + 1, j)] if i < len(a) else [])
+        if i < len(a) and j < len(b) and a[i] == b[j] != "*":
+            todo.append((i + 1, j + 1))
+    return False
 
 
 def owner_domain(name: str) -> str:
@@ -337,7 +366,7 @@ def _mx_host(value: str) -> str:
     return value.split()[-1].rstrip(".").lower() if value.split() else ""
 
 
-def _note_mx(domain: Domain, record: DnsRecord) -> None:
+def note_mx(domain: Domain, record: DnsRecord) -> None:
     domain.add("MX records")
     if isinstance(record.values, Unknown):
         domain.receives = True
@@ -355,6 +384,18 @@ def _note_mx(domain: Domain, record: DnsRecord) -> None:
                 domain.senders.add(include)
 
 
+def identity_domain(identity: str | Unknown) -> str | None:
+    """The domain of an SES identity (an address's part after `@`), also when only the address's local part is
+    unresolved (`${var.user}@example.com`); None when the domain is not known."""
+    if isinstance(identity, str):
+        return identity.rpartition("@")[2]
+    pattern = identity.pattern
+    if pattern is None or "@" not in pattern:
+        return None
+    domain = pattern.rpartition("@")[2]
+    return domain if domain and "*" not in domain else None
+
+
 def mail_domains(inventory: Inventory, baseline: Baseline, view: DnsView | None = None) -> list[Domain]:
     """The mail domains of the inventory and baseline, by name, with why each is one (computed once per
     inventory and baseline; callers only read them)."""
@@ -370,8 +411,8 @@ def _mail_domains(inventory: Inventory, baseline: Baseline, view: DnsView) -> li
         return found.setdefault(key, Domain(key))
 
     for ident in inventory.of(SesIdentity):
-        if isinstance(ident.identity, str):
-            domain = get(ident.identity.rpartition("@")[2])
+        if (name := identity_domain(ident.identity)) is not None:
+            domain = get(name)
             domain.add(f"SES identity {ident.prov.address}")
             domain.senders.add("amazonses.com")
     for mail_from in inventory.of(SesMailFrom):
@@ -386,7 +427,7 @@ def _mail_domains(inventory: Inventory, baseline: Baseline, view: DnsView) -> li
         if record.prov.source == "dns" and record.name not in scanned:
             continue  # looked up only because a scanned domain points at it (an SPF include, an mx: target)
         if record.type == "MX":
-            _note_mx(get(record.name), record)
+            note_mx(get(record.name), record)
         elif record.type == "TXT":
             texts = [v.text for v in txt_values(record) if isinstance(v.text, str)]
             partly = [v.text for v in txt_values(record) if isinstance(v.text, Unknown)]

@@ -18,6 +18,7 @@ from emailiac.model import Inventory, MtaStsPolicy, Unknown
 from emailiac.result import Severity
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
 from emailiac.rules.maildomains import DnsView, RecordValue, could_start_with, mail_domains, record_values, starts_with
+from emailiac.rules.unnamed_domains import unnamed_mail_domains
 
 __all__ = ["RULES"]
 
@@ -108,6 +109,9 @@ def _check_records(inventory: Inventory, baseline: Baseline, view: DnsView) -> I
             f"https://mta-sts.{domain.name}/.well-known/mta-sts.txt",
             policy=_policy_text(domain.name, hosts, baseline),
         )
+    for unnamed in unnamed_mail_domains(inventory, view):
+        if unnamed.receives:
+            yield unnamed.verdict(view, "MTA-STS record")
 
 
 def _judge_policy(policy: MtaStsPolicy, view: DnsView, baseline: Baseline) -> Verdict:
@@ -174,7 +178,9 @@ MTASTS001 = Rule(
     summary=(
         "Fails for a domain that receives mail and has no valid `_mta-sts` TXT record (`v=STSv1; id=...`), and "
         "for an MTA-STS policy in the configuration that is not in the baseline's mode (`enforce`), has a "
-        "`max_age` under the baseline's minimum (one week) or does not cover every MX host of the domain."
+        "`max_age` under the baseline's minimum (one week) or does not cover every MX host of the domain. A "
+        "domain whose name is not known (named by a variable without a value) is not assessed where a zone "
+        "declared here may hold it."
     ),
     rationale=(
         "SMTP between servers falls back to plaintext when STARTTLS is stripped, and trusts any MX a forged DNS "

@@ -41,6 +41,7 @@ from emailiac.rules.spf_values import (
     shown_name,
     spf_values,
 )
+from emailiac.rules.unnamed_domains import unnamed_mail_domains
 
 __all__ = ["RFC7208", "RULES", "spf_evidence", "spf_example", "spf_values_in", "suggested_record"]
 
@@ -113,6 +114,11 @@ def _check_present(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict
             f"{name} spf absent",
             suggested_record(domain, baseline.spf.all_qualifier),
         )
+    for unnamed in unnamed_mail_domains(inventory, view):
+        if unnamed.publishes_spf:
+            yield passed(unnamed.subject, f"{unnamed.shown} publishes an SPF record", evidence=f"{unnamed.shown} spf")
+        else:
+            yield unnamed.verdict(view, "SPF record")
 
 
 SPF001 = Rule(
@@ -126,7 +132,8 @@ SPF001 = Rule(
         "Fails for a mail domain (an SES identity, a domain with MX records, a Microsoft 365 domain or one listed "
         "in the baseline) that publishes no `v=spf1` TXT record. In Terraform the absence is judged only where "
         "the domain's public zone is declared; elsewhere the domain is out of scope. A TXT record whose name or "
-        "value is unresolved and could be the SPF record makes the domain not assessed."
+        "value is unresolved and could be the SPF record makes the domain not assessed, as does a domain whose "
+        "own name is not known (named by a variable without a value) where a zone declared here may hold it."
     ),
     rationale=(
         "Without SPF, receivers cannot tell which hosts may send for the domain, so forged envelope senders "

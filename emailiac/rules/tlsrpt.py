@@ -16,6 +16,7 @@ from emailiac.model import Inventory, Unknown
 from emailiac.result import Severity
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
 from emailiac.rules.maildomains import DnsView, RecordValue, could_start_with, mail_domains, starts_with
+from emailiac.rules.unnamed_domains import unnamed_mail_domains
 
 __all__ = ["RULES"]
 
@@ -74,6 +75,9 @@ def _check_tlsrpt(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]
             f"{name} absent",
             f"v=TLSRPTv1; rua=mailto:tls-reports@{organizational_domain(domain.name)}",
         )
+    for unnamed in unnamed_mail_domains(inventory, view):
+        if unnamed.receives:
+            yield unnamed.verdict(view, "TLS-RPT record")
 
 
 TLSRPT001 = Rule(
@@ -85,7 +89,8 @@ TLSRPT001 = Rule(
     sources=("terraform", "dns"),
     summary=(
         "Fails for a domain that receives mail with no `_smtp._tls` TXT record `v=TLSRPTv1` holding a valid "
-        "`rua` (a mailto: or https: URI), or with several such records."
+        "`rua` (a mailto: or https: URI), or with several such records. A domain whose name is not known (named by "
+        "a variable without a value) is not assessed where a zone declared here may hold it."
     ),
     rationale=(
         "TLS reports tell the domain owner when senders fail to negotiate TLS or to validate its MTA-STS policy: "

@@ -80,9 +80,15 @@ def test_a_record_of_unresolved_name_that_may_be_the_spf_record() -> None:
         record("aws_route53_record.mx", "example.com", "MX", "10 mx.example.com"),
         txt("aws_route53_record.dyn", unknown("var.name has no value", "*.com"), "v=spf1 -all"),
     ]
-    verdict = one(run("SPF001", facts))
-    assert verdict.status is Status.NOT_ASSESSED
-    assert verdict.subject.address == "aws_route53_record.dyn"
+    named, unnamed = run("SPF001", facts)
+    assert (named.status, named.subject.address) == (Status.NOT_ASSESSED, "aws_route53_record.dyn")
+    assert named.message == (
+        "SPF record of example.com: aws_route53_record.dyn may be published at example.com: its name is not known "
+        "(var.name has no value)"
+    )
+    # The record's own domain, whatever its name, publishes an SPF record: it is there.
+    assert (unnamed.status, unnamed.subject.address) == (Status.PASS, "aws_route53_record.dyn")
+    assert unnamed.message == "*.com publishes an SPF record"
 
 
 def test_a_value_whose_known_start_is_spf_counts_as_published() -> None:
