@@ -393,7 +393,8 @@ DMARC004 = Rule(
 
 
 def _check_valid(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
-    for dn in dmarc_names(DnsView.of(inventory)):
+    names = dmarc_names(DnsView.of(inventory))
+    for dn in names:
         several = dn.several
         for subject, published in dn.by_record():
             values = dn.judged_values(published)
@@ -428,6 +429,14 @@ def _check_valid(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
                 yield not_assessed(
                     subject, f"DMARC record at {dn.shown} is not known ({unknown.reason})", evidence=evidence
                 )
+            elif several == 1 and (shared := dn.may_share_name(names)) is not None:
+                other, reason = shared
+                yield not_assessed(
+                    subject,
+                    f"DMARC record at {dn.shown} is well formed, but whether it is the only one at its name is not "
+                    f"known: {other.values[0].subject.address} may publish one at the same name ({reason})",
+                    evidence=evidence,
+                )
             else:
                 yield passed(subject, f"DMARC record at {dn.shown} is well formed", evidence=evidence)
 
@@ -444,7 +453,8 @@ DMARC005 = Rule(
         "URI that is not `mailto:`, no `p` tag, or several DMARC records at one name. Other TXT values at a "
         "`_dmarc.` name are not DMARC records (receivers skip what does not start with `v=DMARC1`) and are "
         "ignored, except where the name has no DMARC record and the value was plainly meant as one "
-        "(`p=reject; v=DMARC1`)."
+        "(`p=reject; v=DMARC1`). Records at names not known to be equal (built from unset variables) are never "
+        "counted as several; a well-formed record that may share its name with another is not assessed."
     ),
     rationale=(
         "Receivers discard a DMARC record they cannot parse, and apply no policy when a name publishes several: "

@@ -21,7 +21,14 @@ from emailiac.mailauth.dmarc_walk import organizational_domain_of, tree_walk
 from emailiac.mailauth.orgdomain import organizational_domain
 from emailiac.mailauth.partial import dmarc_known_tags
 from emailiac.model import DnsRecord, Provenance, Unknown
-from emailiac.rules.maildomains import DnsView, RecordValue, could_start_with, starts_with, txt_values
+from emailiac.rules.maildomains import (
+    DnsView,
+    RecordValue,
+    could_start_with,
+    patterns_may_meet,
+    starts_with,
+    txt_values,
+)
 from emailiac.rules.spf_values import shown_name
 
 __all__ = [
@@ -63,10 +70,31 @@ def certainly_dmarc(pattern: str | None) -> bool:
 
 @dataclass(frozen=True)
 class DmarcName:
-    """The TXT values published at one `_dmarc.` name (a pattern when a record's name is unresolved)."""
+    """The TXT values published at one `_dmarc.` name (a pattern when a record's name is unresolved: then the
+    values of that one record, since two unresolved names are not known to be equal)."""
 
     name: str
     values: tuple[RecordValue, ...]
+    unknown: Unknown | None = None  # the record's unresolved name, when it is one
+
+    def may_publish(self) -> bool:
+        """Whether a DMARC record is, or may be, published here (a botched one is not: receivers skip it)."""
+        return any(
+            (isinstance(v.text, str) and is_dmarc(v.text))
+            or (isinstance(v.text, Unknown) and could_be_dmarc(v.text.pattern))
+            for v in self.values
+        )
+
+    def may_share_name(self, others: list[DmarcName]) -> tuple[DmarcName, str] | None:
+        """Another record that publishes DMARC and may be at this very name, since one of the two names is not
+        known, with the unknowns' reasons: two records at one name void both (RFC 7489 6.6.3)."""
+        for other in others:
+            if other is self or (self.unknown is None and other.unknown is None) or not other.may_publish():
+                continue
+            if patterns_may_meet(self.name, other.name):
+                reasons = [u.reason for u in (self.unknown, other.unknown) if u is not None]
+                return other, "; ".join(dict.fromkeys(reasons))
+        return None
 
     @property
     def domain(self) -> str:
@@ -180,12 +208,25 @@ def _name(record: DnsRecord) -> str | None:
 
 
 def dmarc_names(view: DnsView) -> list[DmarcName]:
-    grouped: dict[str, list[RecordValue]] = {}
+    """The `_dmarc.` names that publish, or may publish, a DMARC record (computed once per view). Records of
+    known name are grouped by name; a record whose name is unresolved is a name of its own."""
+    return view.inventory.memo(f"dmarc-names:{id(view)}", lambda _: _dmarc_names(view))
+
+
+def _dmarc_names(view: DnsView) -> list[DmarcName]:
+    grouped: dict[tuple[str, str], tuple[list[RecordValue], Unknown | None]] = {}
     for record in view.records:
         name = _name(record)
-        if name is not None:
-            grouped.setdefault(name, []).extend(txt_values(record))
-    return [DmarcName(name, tuple(values)) for name, values in sorted(grouped.items()) if _may_hold_dmarc(values)]
+        if name is None:
+            continue
+        unknown = record.name if isinstance(record.name, Unknown) else None
+        key = (name, record.prov.address if unknown is not None else "")
+        grouped.setdefault(key, ([], unknown))[0].extend(txt_values(record))
+    return [
+        DmarcName(name, tuple(values), unknown)
+        for (name, _), (values, unknown) in sorted(grouped.items())
+        if _may_hold_dmarc(values)
+    ]
 
 
 def _may_hold_dmarc(values: list[RecordValue]) -> bool:

@@ -273,3 +273,45 @@ def test_a_partly_known_second_record_counts() -> None:
 def test_authorisation_records_are_not_policy_records() -> None:
     facts = [zone(), txt("r", "example.net._report._dmarc.example.com", "v=DMARC1")]
     assert run("DMARC005", facts, Baseline()) == []
+
+
+# ---------------------------------------------------------------- records at unknown names
+
+
+def test_records_at_two_unknown_names_are_judged_each_on_its_own() -> None:
+    facts = [
+        txt("r.a", unknown("var.a has no value", "_dmarc.*"), "v=DMARC1; p=none; rua=mailto:d@example.com"),
+        txt("r.b", unknown("var.b has no value", "_dmarc.*"), "v=DMARC1; p=reject; rua=mailto:d@example.com"),
+    ]
+    assert statuses(run("DMARC002", facts)) == [("r.a", Status.FAIL), ("r.b", Status.PASS)]
+    verdicts = run("DMARC005", facts)
+    assert statuses(verdicts) == [("r.a", Status.NOT_ASSESSED), ("r.b", Status.NOT_ASSESSED)]
+    assert verdicts[0].message == (
+        "DMARC record at _dmarc.<domain> is well formed, but whether it is the only one at its name is not known: "
+        "r.b may publish one at the same name (var.a has no value; var.b has no value)"
+    )
+
+
+def test_two_dmarc_values_of_one_record_at_an_unknown_name_share_it() -> None:
+    name = unknown("var.a has no value", "_dmarc.*")
+    facts = [txt("r.a", name, "v=DMARC1; p=none", "v=DMARC1; p=reject")]
+    verdict = one(run("DMARC005", facts))
+    assert verdict.status is Status.FAIL
+    assert "2 DMARC records are published at _dmarc.<domain>" in verdict.message
+
+
+def test_a_record_at_an_unknown_name_may_share_a_known_name() -> None:
+    facts = [
+        zone(),
+        txt("r.known", "_dmarc.example.com", "v=DMARC1; p=reject"),
+        txt("r.other", unknown("var.a has no value", "_dmarc.*.example.org"), "v=DMARC1; p=reject"),
+        txt("r.maybe", unknown("var.b has no value", "_dmarc.*"), "v=DMARC1; p=reject"),
+    ]
+    verdicts = {v.subject.address: v for v in run("DMARC005", facts)}
+    assert verdicts["r.known"].status is Status.NOT_ASSESSED
+    assert verdicts["r.known"].message.endswith("r.maybe may publish one at the same name (var.b has no value)")
+    # _dmarc.*.example.org cannot be _dmarc.example.com, but it may be the name of r.maybe.
+    assert verdicts["r.other"].status is Status.NOT_ASSESSED
+    assert "r.maybe may publish one" in verdicts["r.other"].message
+    facts.pop()
+    assert sorted(statuses(run("DMARC005", facts))) == [("r.known", Status.PASS), ("r.other", Status.PASS)]
