@@ -15,6 +15,7 @@ above it). An unresolved value is not assessed.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from emailiac.baseline import Baseline
 from emailiac.mailauth import (
@@ -27,7 +28,7 @@ from emailiac.mailauth import (
 from emailiac.mailauth.orgdomain import organizational_domain
 from emailiac.model import Inventory, Unknown
 from emailiac.result import Severity
-from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
+from emailiac.rules.base import Rule, Verdict, fail, not_assessed, out_of_scope, passed
 from emailiac.rules.dmarc_values import (
     DmarcName,
     certainly_dmarc,
@@ -293,19 +294,44 @@ DMARC003 = Rule(
 # ---------------------------------------------------------------- DMARC004
 
 
-def _unauthorised(dn: DmarcName, record: DmarcRecord, view: DnsView) -> list[str]:
-    """External report addresses whose authorisation record is missing from zones declared here."""
-    out = []
+@dataclass
+class _Authorisations:
+    """What is known of the RFC 7489 7.1 authorisations of a record's report addresses in other organisations."""
+
+    missing: list[str] = field(default_factory=list)  # a zone declared here holds no authorisation record
+    unresolved: list[str] = field(default_factory=list)  # not known: an unresolved value decides it
+    outside: list[str] = field(default_factory=list)  # authorisations in zones not declared here, and why
+
+
+def _authorisations(dn: DmarcName, record: DmarcRecord, view: DnsView) -> _Authorisations:
+    """Whether each report address in another organisation is authorised to receive the domain's reports."""
+    out = _Authorisations()
     for uri in record.rua:
-        if uri.address is None or "*" in dn.domain:
+        if uri.address is None:
+            continue
+        if "*" in dn.domain:
+            # Whether the address is in another organisation depends on the record's own domain.
+            reason = dn.unknown.reason if dn.unknown is not None else "its name is not known"
+            out.unresolved.append(f"whether {uri.address} is in another organisation is not known ({reason})")
             continue
         name = external_report_authorization_name(dn.domain, uri.text)
         # Live DNS shows a missing authorisation as a hint (scan warning), not a finding: see sources/dns.
-        if name is None or view.live or not view.scope(name).authoritative:
+        if name is None or view.live:
             continue
         search = view.search(name, is_dmarc, could_be_dmarc, certain=certainly_dmarc)
-        if not search.found and not search.doubts:
-            out.append(f"{uri.address} (no v=DMARC1 record at {name} authorises reports for {dn.domain})")
+        if search.found:
+            continue
+        scope = view.scope(name)
+        if search.doubts:
+            out.unresolved.append(f"{uri.address}: {search.doubts[0][1]}")
+        elif scope.authoritative:
+            out.missing.append(f"{uri.address} (no v=DMARC1 record at {name} authorises reports for {dn.domain})")
+        elif scope.unresolved:
+            out.unresolved.append(f"{uri.address}: {scope.reason}")
+        else:
+            out.outside.append(
+                f"whether {name} authorises reports to {uri.address} (RFC 7489 7.1) is not checked: {scope.reason}"
+            )
     return out
 
 
@@ -321,7 +347,23 @@ def _check_rua(inventory: Inventory, baseline: Baseline) -> Iterator[Verdict]:
         have = [u.text for u in record.rua]
         addresses = {u.address.lower() for u in record.rua if u.address}
         missing = [a for a in required if a not in addresses]
-        unauthorised = _unauthorised(dn, record, view)
+        authorisations = _authorisations(dn, record, view)
+        unauthorised = authorisations.missing
+        if record.rua and not missing and not unauthorised and authorisations.unresolved:
+            yield not_assessed(
+                subject,
+                f"DMARC record at {dn.shown} sends aggregate reports to {', '.join(have)}; whether the receiving "
+                f"organisation authorises them (RFC 7489 7.1) is not known: {'; '.join(authorisations.unresolved)}",
+                evidence=f"{dn.name} rua",
+            )
+            continue
+        if record.rua and not missing and not unauthorised and authorisations.outside:
+            yield out_of_scope(
+                subject,
+                f"DMARC record at {dn.shown} sends aggregate reports to {', '.join(have)} in another organisation; "
+                f"{'; '.join(authorisations.outside)}",
+            )
+            continue
         if record.rua and not missing and not unauthorised:
             yield passed(
                 subject,
@@ -373,7 +415,9 @@ DMARC004 = Rule(
         "Fails for a DMARC record with no `rua` tag, without an address the baseline's `dmarc.required_rua` "
         "lists (compared case-insensitively, size limits ignored), or with a report address in another "
         "organisation whose authorisation record (`<domain>._report._dmarc.<host>`) is missing from a zone "
-        "declared in the same configuration."
+        "declared in the same configuration. It never passes an address whose authorisation is not checked: out "
+        "of scope where the other organisation's zone is not declared here, not assessed where an unresolved "
+        "value decides it (the record's own domain, a zone's name)."
     ),
     rationale=(
         "Aggregate reports are how the owner learns which services send as the domain and whether they pass; "

@@ -212,7 +212,12 @@ def test_pct_is_removed_or_raised_to_the_minimum() -> None:
 
 def test_required_addresses_compare_case_insensitively_without_size() -> None:
     base = with_section("dmarc", required_rua=("mailto:dmarc@soc.example",))
-    facts = [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; p=reject; rua=mailto:DMARC@Soc.Example!10m")]
+    facts = [
+        zone(),
+        txt("r", "_dmarc.example.com", "v=DMARC1; p=reject; rua=mailto:DMARC@Soc.Example!10m"),
+        zone("soc.example", "aws_route53_zone.soc"),
+        txt("r.auth", "example.com._report._dmarc.soc.example", "v=DMARC1", zone_key="aws_route53_zone.soc"),
+    ]
     assert one(run("DMARC004", facts, base)).status is Status.PASS
     facts = [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; p=reject; rua=mailto:me@example.com")]
     verdict = one(run("DMARC004", facts, base))
@@ -235,9 +240,50 @@ def test_no_report_address_is_made_up_for_a_record_whose_domain_is_not_known() -
     assert one(run("DMARC004", facts, base)).data["replacement"] == "v=DMARC1; p=reject; rua=mailto:dmarc@soc.example"
 
 
-def test_an_external_address_outside_the_configuration_is_not_judged() -> None:
+def test_an_external_address_whose_authorisation_is_outside_the_configuration_is_out_of_scope() -> None:
+    # RFC 7489 7.1: receivers send reports to another organisation only where it authorises them; that record
+    # is in vendor.example's zone, not declared here, so the address is neither passed nor failed.
     facts = [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; p=reject; rua=mailto:x@vendor.example")]
-    assert one(run("DMARC004", facts)).status is Status.PASS
+    verdict = one(run("DMARC004", facts))
+    assert (verdict.status, verdict.out_of_scope) == (Status.NOT_ASSESSED, True)
+    assert verdict.message == (
+        "DMARC record at _dmarc.example.com sends aggregate reports to mailto:x@vendor.example in another "
+        "organisation; whether example.com._report._dmarc.vendor.example authorises reports to x@vendor.example "
+        "(RFC 7489 7.1) is not checked: the zone of vendor.example is not declared in this configuration"
+    )
+    # Declared without the authorisation record, it fails; with it, it passes.
+    vendor = zone("vendor.example", "aws_route53_zone.vendor")
+    verdict = one(run("DMARC004", [*facts, vendor]))
+    assert verdict.status is Status.FAIL and "no v=DMARC1 record at example.com._report._dmarc.vendor.example" in (
+        verdict.message
+    )
+    auth = txt("r.auth", "example.com._report._dmarc.vendor.example", "v=DMARC1", zone_key="aws_route53_zone.vendor")
+    assert one(run("DMARC004", [*facts, vendor, auth])).status is Status.PASS
+    # An internal address needs no authorisation.
+    internal = [zone(), txt("r", "_dmarc.example.com", "v=DMARC1; p=reject; rua=mailto:d@reports.example.com")]
+    assert one(run("DMARC004", internal)).status is Status.PASS
+
+
+def test_an_external_authorisation_that_an_unknown_decides_is_not_assessed() -> None:
+    record = txt("r", "_dmarc.example.com", "v=DMARC1; p=reject; rua=mailto:x@vendor.example")
+    vendor = zone(unknown("var.vendor_zone has no value"), "aws_route53_zone.vendor")
+    verdict = one(run("DMARC004", [zone(), record, vendor]))
+    assert (verdict.status, verdict.out_of_scope) == (Status.NOT_ASSESSED, False)
+    assert verdict.message.endswith(
+        "is not known: x@vendor.example: zone aws_route53_zone.vendor may hold "
+        "example.com._report._dmarc.vendor.example, but its name is not known (var.vendor_zone has no value)"
+    )
+    # A record whose own domain is not known: whether the address is in another organisation is not known.
+    unnamed = txt(
+        "r", unknown("var.domain has no value", "_dmarc.*"), "v=DMARC1; p=reject; rua=mailto:x@vendor.example"
+    )
+    verdict = one(run("DMARC004", [unnamed]))
+    assert (verdict.status, verdict.out_of_scope) == (Status.NOT_ASSESSED, False)
+    assert verdict.message == (
+        "DMARC record at _dmarc.<domain> sends aggregate reports to mailto:x@vendor.example; whether the receiving "
+        "organisation authorises them (RFC 7489 7.1) is not known: whether x@vendor.example is in another "
+        "organisation is not known (var.domain has no value)"
+    )
 
 
 def test_mailto_and_rewrite_helpers() -> None:
