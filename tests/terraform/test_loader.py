@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -90,6 +92,40 @@ def test_a_name_maybe_declared_in_a_file_that_did_not_parse_says_so(tmp_path: Pa
     assert body.get("a") == Unknown(f"var.env is not declared in {tmp_path}, {unless}")
     assert body.get("b") == Unknown(f"local.l is not declared in {tmp_path}, {unless}")
     assert body.get("c") == Unknown(f"aws_s3_bucket.b is not declared in {tmp_path}, {unless}")
+
+
+def test_a_local_file_data_source_is_read_like_file(tmp_path: Path) -> None:
+    """hashicorp/local's data source is read while Terraform plans: its attributes are known from the file,
+    read only inside the linted tree; a file that does not exist is the error Terraform reports."""
+    (tmp_path / "outside.json").write_text("{}")
+    root = write(
+        tmp_path / "repo",
+        {
+            "policy.json": '{"state": "enabledForReportingButNotEnforced"}\n',
+            "main.tf": (
+                'data "local_file" "p" { filename = "${path.module}/policy.json" }\n'
+                'data "local_file" "out" { filename = "../outside.json" }\n'
+                'data "local_file" "gone" { filename = "nope.json" }\n'
+                'resource "null_resource" "r" {\n'
+                "  state  = jsondecode(data.local_file.p.content).state\n"
+                "  id     = data.local_file.p.id\n"
+                "  b64    = data.local_file.p.content_base64\n"
+                "  sha256 = data.local_file.p.content_base64sha256\n"
+                "  out    = data.local_file.out.content\n"
+                "  gone   = try(data.local_file.gone.content, \"fallback\")\n"
+                "}\n"
+            ),
+        },
+    )
+    data = (root / "policy.json").read_bytes()
+    body = resources(root)["null_resource.r"].body
+    assert body.get("state") == "enabledForReportingButNotEnforced"
+    assert body.get("id") == hashlib.sha1(data, usedforsecurity=False).hexdigest()
+    assert body.get("b64") == base64.b64encode(data).decode()
+    assert body.get("sha256") == base64.b64encode(hashlib.sha256(data).digest()).decode()
+    out = body.get("out")
+    assert isinstance(out, Unknown) and "outside the linted folder" in out.reason
+    assert body.get("gone") == "fallback"
 
 
 def test_typed_environment_values_are_parsed(tmp_path: Path) -> None:

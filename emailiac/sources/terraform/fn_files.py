@@ -29,10 +29,10 @@ from emailiac.sources.terraform.fn_base import (
 from emailiac.sources.terraform.fn_collections import TfSet
 from emailiac.sources.terraform.readlog import content_digest, listing_digest
 
-__all__ = ["FILE_FUNCTIONS", "PATH_FUNCTIONS", "fileset_of", "read_text"]
+__all__ = ["FILE_FUNCTIONS", "PATH_FUNCTIONS", "fileset_of", "read_bytes", "read_text"]
 
 
-def _read_bytes(ctx: EvalContext, path: Any) -> bytes:
+def read_bytes(ctx: EvalContext, path: Any) -> bytes:
     name = as_str(path)
     real = ctx.locate(name)
     try:
@@ -49,7 +49,7 @@ def _read_bytes(ctx: EvalContext, path: Any) -> bytes:
 
 
 def read_text(ctx: EvalContext, path: Any) -> str:
-    data = _read_bytes(ctx, path)
+    data = read_bytes(ctx, path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -68,7 +68,7 @@ def _fileexists(ctx: EvalContext, path: Any) -> bool:
 
 def _hash_of(algorithm: str, encode: str) -> Any:
     def run(ctx: EvalContext, path: Any) -> str:
-        raw = hashlib.new(algorithm, _read_bytes(ctx, path), usedforsecurity=False).digest()
+        raw = hashlib.new(algorithm, read_bytes(ctx, path), usedforsecurity=False).digest()
         return raw.hex() if encode == "hex" else base64.b64encode(raw).decode()
 
     return run
@@ -179,7 +179,7 @@ def _pathexpand(path: Any) -> str:
 
 FILE_FUNCTIONS: dict[str, Function] = {
     "file": Function(read_text, needs_context=True),
-    "filebase64": Function(lambda ctx, p: base64.b64encode(_read_bytes(ctx, p)).decode(), needs_context=True),
+    "filebase64": Function(lambda ctx, p: base64.b64encode(read_bytes(ctx, p)).decode(), needs_context=True),
     "fileexists": Function(_fileexists, needs_context=True),
     "fileset": Function(_fileset, needs_context=True),
     "filemd5": Function(_hash_of("md5", "hex"), needs_context=True),

@@ -19,6 +19,7 @@ from emailiac.sources.terraform.ast import Block, BodyAst, Expr, HclFile
 from emailiac.sources.terraform.evaluate import evaluate, path_value
 from emailiac.sources.terraform.fn_base import MAX_ITEMS, EvalContext
 from emailiac.sources.terraform.fn_collections import TfSet
+from emailiac.sources.terraform.local_data import local_file_attribute
 from emailiac.sources.terraform.resource import Body, Span, TfResource
 from emailiac.sources.terraform.variables import bind_variables
 
@@ -170,6 +171,10 @@ class _LazyResource(Mapping[str, Any]):
 
     def missing(self, key: str) -> Any:
         rtype = self._block.labels[0]
+        if self._block.type == "data" and rtype == "local_file":
+            # Read while Terraform plans: as known as file() of the same name.
+            filename = self.get("filename", Unknown(f"{self._address}.filename is not set"))
+            return local_file_attribute(self._module.context, self._address, filename, key)
         source = _ID_FROM.get((rtype, key))
         if source and source != key and self._block.body.attribute(source) is not None:
             return self[source]
