@@ -33,7 +33,7 @@ from emailiac.sources.terraform.ast import (
     TupleExpr,
     UnaryOp,
 )
-from emailiac.sources.terraform.fn_base import BudgetExceeded, EvalContext, NotEvaluated
+from emailiac.sources.terraform.fn_base import BudgetExceeded, EvalContext, NotEvaluated, number_text
 from emailiac.sources.terraform.fn_collections import TfSet
 from emailiac.sources.terraform.functions import EVALUATOR_FUNCTIONS, FUNCTIONS, FunctionError, PartialJson
 from emailiac.sources.terraform.template_eval import render_directives, template_file_value
@@ -87,9 +87,9 @@ def to_string(value: Any) -> str | Unknown:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (str, int, float)):
+    if isinstance(value, (int, float)):
+        return number_text(value)
+    if isinstance(value, str):
         return str(value)
     if value is None:
         return EvalError("null value in a string template")

@@ -4,9 +4,12 @@ would raise, and the evaluation context (files the run may read, the work budget
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +29,9 @@ __all__ = [
     "as_number",
     "as_str",
     "check_size",
+    "grapheme_clusters",
+    "jsonencode_text",
+    "number_text",
 ]
 
 # Limits on what one value may hold: far beyond what a configuration needs, far below what exhausts memory.
@@ -103,12 +109,57 @@ class Function:
     needs_context: bool = False  # True: impl(context, *args)
 
 
+_GO_JSON_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def number_text(number: int | float) -> str:
+    """Terraform's number-to-string conversion: every digit, never an exponent (1e21, 1e-07 spelt out)."""
+    if isinstance(number, int):
+        return str(number)
+    if number.is_integer():
+        return str(int(number))
+    return format(Decimal(repr(number)), "f")
+
+
+def jsonencode_text(value: Any) -> str:
+    """Terraform's JSON (cty's, over Go's encoder): object keys sorted, numbers spelt out in full, and the
+    characters Go escapes for HTML safety escaped."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return number_text(value)
+    if isinstance(value, str):
+        return json.dumps(str(value), ensure_ascii=False).translate(_GO_JSON_ESCAPES)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(jsonencode_text(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        items = sorted((str(k), v) for k, v in value.items())
+        return "{" + ",".join(f"{jsonencode_text(k)}:{jsonencode_text(v)}" for k, v in items) + "}"
+    raise FunctionError(f"cannot encode a {type(value).__name__} as JSON")
+
+
+def grapheme_clusters(text: str) -> list[str]:
+    """The text split into user-perceived characters as Terraform counts them; combining marks stay with their
+    base character."""
+    clusters: list[str] = []
+    for ch in text:
+        if clusters and unicodedata.combining(ch):
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+    return clusters
+
+
 def as_str(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
-    if isinstance(value, (str, int, float)):
+    if isinstance(value, (int, float)):
+        return number_text(value)
+    if isinstance(value, str):
         return str(value)
     if value is None:
         raise FunctionError("argument must not be null")

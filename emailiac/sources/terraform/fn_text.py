@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import re
-import unicodedata
 import uuid
 from functools import lru_cache
 from typing import Any
@@ -30,6 +29,8 @@ from emailiac.sources.terraform.fn_base import (
     as_list,
     as_str,
     check_size,
+    grapheme_clusters,
+    jsonencode_text,
     s,
 )
 from emailiac.sources.terraform.fn_format import format_text, formatlist
@@ -129,14 +130,7 @@ def _title(text: Any) -> str:
 
 
 def _strrev(text: Any) -> str:
-    # Combining marks stay with their base character, as in Terraform's grapheme-cluster reversal.
-    clusters: list[str] = []
-    for ch in as_str(text):
-        if clusters and unicodedata.combining(ch):
-            clusters[-1] += ch
-        else:
-            clusters.append(ch)
-    return "".join(reversed(clusters))
+    return "".join(reversed(grapheme_clusters(as_str(text))))
 
 
 def _split(sep: Any, text: Any) -> list[str]:
@@ -159,12 +153,6 @@ def _join(sep: Any, *lists: Any) -> str:
 def _indent(spaces: Any, text: Any) -> str:
     pad = " " * min(as_int(spaces), 10_000)
     return check_size(as_str(text).replace("\n", "\n" + pad))
-
-
-def jsonencode_text(value: Any) -> str:
-    text = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    # Go's encoder escapes these for HTML safety, and Terraform's jsonencode keeps that.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _jsondecode(text: Any) -> Any:
