@@ -33,18 +33,14 @@ from emailiac.sources.terraform.ast import (
     TupleExpr,
     UnaryOp,
 )
+from emailiac.sources.terraform.equality import equals
 from emailiac.sources.terraform.fn_base import BudgetExceeded, EvalContext, NotEvaluated, number_text
 from emailiac.sources.terraform.fn_collections import TfSet
 from emailiac.sources.terraform.functions import EVALUATOR_FUNCTIONS, FUNCTIONS, FunctionError, PartialJson
 from emailiac.sources.terraform.template_eval import render_directives, template_file_value
+from emailiac.sources.terraform.unknowns import EvalError, merge_unknown, unknowns_in
 
 __all__ = ["EvalError", "Resolver", "evaluate", "merge_unknown", "path_value", "to_number", "to_string"]
-
-
-class EvalError(Unknown):
-    """An error Terraform would report for this expression: try() moves on to its next argument."""
-
-    __slots__ = ()
 
 
 class Resolver(Protocol):
@@ -53,32 +49,6 @@ class Resolver(Protocol):
     def resolve(self, root: str, path: list[str], expr: Expr) -> tuple[Any, int]:
         """Value of `root.path[0].path[1]...`; returns the value and how many path steps it consumed."""
         ...
-
-
-def merge_unknown(*values: Any, reason: str | None = None) -> Unknown:
-    """One Unknown standing for several: the first reason, all refs. An error among them wins: Terraform
-    reports it whatever else is not known."""
-    refs: list[str] = []
-    first: Unknown | None = None
-    for value in values:
-        for u in _unknowns(value):
-            if isinstance(u, EvalError):
-                return u
-            if first is None:
-                first = u
-            refs.extend(r for r in u.refs if r not in refs)
-    text = reason or (first.reason if first is not None else "value is not known")
-    return Unknown(text, tuple(refs))
-
-
-def _unknowns(value: Any) -> list[Unknown]:
-    if isinstance(value, Unknown):
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return [u for v in value for u in _unknowns(v)]
-    if isinstance(value, dict):
-        return [u for v in value.values() for u in _unknowns(v)]
-    return []
 
 
 def to_string(value: Any) -> str | Unknown:
@@ -125,12 +95,6 @@ def _bool(value: Any) -> bool | Unknown:
     if isinstance(value, str) and value in ("true", "false"):
         return value == "true"
     return EvalError("value is not a bool")
-
-
-def _equal(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return bool(a == b) and not isinstance(b, bool)
-    return type(a) is type(b) and bool(a == b)
 
 
 class _Evaluator:
@@ -287,7 +251,7 @@ class _Evaluator:
                 return Unknown(f"provider function {name}() is not evaluated")
             # Terraform rejects the whole configuration for this, so try() cannot catch it.
             return Unknown(f"there is no function named {name!r}")
-        error = next((u for a in args for u in _unknowns(a) if isinstance(u, EvalError)), None)
+        error = next((u for a in args for u in unknowns_in(a) if isinstance(u, EvalError)), None)
         if error is not None:
             return error
         if not fn.accepts_unknown and not all(is_known(a) for a in args):
@@ -319,7 +283,7 @@ class _Evaluator:
         if name == "can":
             if len(args) != 1:
                 return EvalError("can() takes one argument")
-            if any(isinstance(u, EvalError) for u in _unknowns(args[0])):
+            if any(isinstance(u, EvalError) for u in unknowns_in(args[0])):
                 return False
             return merge_unknown(args[0]) if not is_known(args[0]) else True
         if len(args) != {"templatefile": 2, "templatestring": 2}.get(name, 1):
@@ -337,7 +301,7 @@ class _Evaluator:
             return EvalError("try() needs at least one argument")
         for arg in expr.args:
             value = self.ev(arg)
-            if any(isinstance(u, EvalError) for u in _unknowns(value)):
+            if any(isinstance(u, EvalError) for u in unknowns_in(value)):
                 continue  # an error Terraform would report: try the next argument
             if not is_known(value):
                 return merge_unknown(value)  # whether it will fail is known only later: so is the result
@@ -385,10 +349,8 @@ class _Evaluator:
             return rb
         right = self.ev(expr.right)
         if op in ("==", "!="):
-            if not is_known(left) or not is_known(right):
-                return merge_unknown(left, right)
-            equal = _equal(left, right)
-            return equal if op == "==" else not equal
+            equal = equals(left, right)
+            return equal if op == "==" or isinstance(equal, Unknown) else not equal
         a, b = to_number(left), to_number(right)
         if isinstance(a, Unknown) or isinstance(b, Unknown):
             return merge_unknown(a, b)
