@@ -21,6 +21,7 @@ from emailiac.sources.terraform.fn_base import MAX_ITEMS, EvalContext
 from emailiac.sources.terraform.fn_collections import TfSet
 from emailiac.sources.terraform.local_data import local_file_attribute
 from emailiac.sources.terraform.resource import Body, Span, TfResource
+from emailiac.sources.terraform.unknowns import unknowns_in
 from emailiac.sources.terraform.variables import bind_variables
 
 if TYPE_CHECKING:
@@ -126,12 +127,13 @@ class _BlockValue(dict[str, Any]):
     """A nested block seen from a reference; an attribute it does not set is computed by the provider
     (`dkim_signing_attributes[0].tokens`), so it is unknown but keeps the reference."""
 
-    def __init__(self, values: dict[str, Any], address: str) -> None:
+    def __init__(self, values: dict[str, Any], address: str, owner: _LazyResource) -> None:
         super().__init__(values)
         self.address = address
+        self.owner = owner
 
     def missing(self, key: str) -> Unknown:
-        return Unknown(f"{self.address}.{key} is known only after apply", (f"{self.address}.{key}",))
+        return self.owner.computed(f"{self.address}.{key}")
 
 
 class _LazyResource(Mapping[str, Any]):
@@ -161,7 +163,7 @@ class _LazyResource(Mapping[str, Any]):
         elif any(b.type == key for b in body.blocks):
             blocks = [b for b in body.blocks if b.type == key]
             value = [
-                _BlockValue(self._module.plain_body(b.body, self._scope), f"{self._address}.{key}[{i}]")
+                _BlockValue(self._module.plain_body(b.body, self._scope), f"{self._address}.{key}[{i}]", self)
                 for i, b in enumerate(blocks)
             ]
         else:
@@ -179,7 +181,23 @@ class _LazyResource(Mapping[str, Any]):
         if source and source != key and self._block.body.attribute(source) is not None:
             return self[source]
         # The reference keeps the instance key it named (aws_x.y["k"].id), so adapters find that instance.
-        return Unknown(f"{self._address}.{key} is known only after apply", (f"{self._address}.{key}",))
+        return self.computed(f"{self._address}.{key}")
+
+    def computed(self, path: str) -> Unknown:
+        """An attribute the provider computes: a managed resource's is known only after apply; a data
+        source's is read during plan once its arguments are known, so a plan JSON holds it."""
+        if self._block.type != "data":
+            return Unknown(f"{path} is known only after apply", (path,))
+        pending = next((u for name in self._names() for u in unknowns_in(self[name])), None)
+        if pending is not None:
+            return Unknown(f"{path} is read from the provider once its arguments are known: {pending.reason}", (path,))
+        if self._block.body.attribute("depends_on") is not None:
+            return Unknown(
+                f"{path} is read from the provider at plan time, or at apply when what it depends on changes "
+                "(lint a plan JSON to judge it)",
+                (path,),
+            )
+        return Unknown(f"{path} is read from the provider at plan time (lint a plan JSON to judge it)", (path,))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names())
