@@ -93,6 +93,26 @@ def test_equality_with_unknowns_gives_terraforms_answers(tmp_path: Path) -> None
     assert got == expected
 
 
+# Known operands, from `terraform console`; `sensitive("x") == "x"` printed (sensitive value), a marked true.
+KNOWN_ANSWERS: list[tuple[str, bool]] = [
+    ('sensitive("x") == "x"', True),
+    ("[true] == [1]", False),
+    ("1 == 1.0", True),
+    ('[1, "a"] == [1, 3]', False),
+    ("{ a = null } == { a = 1 }", False),
+    ("[null] == [null]", True),
+    ("{} == []", False),
+    ('1 == "1"', False),
+]
+
+
+@pytest.mark.parametrize(("expression", "expected"), KNOWN_ANSWERS, ids=[e for e, _ in KNOWN_ANSWERS])
+def test_known_operands_compare_as_in_terraform(tmp_path: Path, expression: str, expected: bool) -> None:
+    (tmp_path / "main.tf").write_text(f'resource "null_resource" "r" {{\n  v = {expression}\n}}\n', encoding="utf-8")
+    [r] = load_terraform([tmp_path], env={}).resources
+    assert r.body.get("v") is expected
+
+
 def test_an_open_comparison_keeps_the_reason_of_the_unknown(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(
         'resource "terraform_data" "u" {}\n'
@@ -131,3 +151,19 @@ def test_recorded_answers_still_hold(tmp_path: Path) -> None:
     after, unknown = change["change"]["after"]["input"] or {}, change["change"]["after_unknown"].get("input") or {}
     planned = {name: UNKNOWN if unknown.get(name) else after.get(name) for name, _, _ in ANSWERS}
     assert planned == {name: answer for name, _, answer in ANSWERS}
+
+
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_recorded_known_answers_still_hold(tmp_path: Path) -> None:
+    shown = [f"nonsensitive({e})" if "sensitive(" in e else e for e, _ in KNOWN_ANSWERS]
+    run = subprocess.run(
+        ["terraform", "console"],
+        input="jsonencode([" + ", ".join(shown) + "])\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "TF_CLI_CONFIG_FILE": os.devnull},
+        check=False,
+    )
+    assert json.loads(json.loads(run.stdout.strip().splitlines()[-1])) == [answer for _, answer in KNOWN_ANSWERS]

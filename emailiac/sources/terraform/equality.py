@@ -60,12 +60,6 @@ def _excludes(unknown: Unknown, known: Any) -> bool:
     return not isinstance(known, str) or not known.startswith(_known_prefix(unknown.pattern))
 
 
-def _known_equal(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return bool(a == b) and not isinstance(b, bool)
-    return type(a) is type(b) and bool(a == b)
-
-
 def equals(a: Any, b: Any) -> bool | Unknown:
     """Terraform's `a == b`: true, false, or unknown with the reason of the unknown that left it open."""
     if isinstance(a, Unknown) or isinstance(b, Unknown):
@@ -91,4 +85,4 @@ def equals(a: Any, b: Any) -> bool | Unknown:
         if open_:
             return merge_unknown(*open_)
         return all(results)
-    return _known_equal(a, b)
+    return bool(a == b)  # two primitives of one type (a sensitive string equals the same plain string)
