@@ -1,8 +1,9 @@
 """format() and formatlist() against answers recorded from `terraform console` (Terraform 1.11).
 
 Each expression was run as `jsonencode(<expression>)` in an empty folder; the table keeps the decoded JSON,
-and "error" marks what Terraform rejects (caught by `try`). `test_recorded_answers_still_hold` re-runs the
-whole table in one console call when terraform is installed.
+and "error" marks what Terraform rejects (caught by `try`). `format_answers.json` adds 597 generated cases
+(random flags, width, precision, verb and argument), recorded the same way. The `still_hold` tests re-run
+both in one console call each when terraform is installed.
 """
 
 from __future__ import annotations
@@ -98,6 +99,16 @@ ANSWERS: list[tuple[str, Any]] = [
     ('try(format("%d", 1.5), "error")', "error"),
     ('try(format("%z", 1), "error")', "error"),
     ('try(format("%d"), "error")', "error"),
+    (
+        'format("%d|%x|%s|%v|%.0f|%e", 1.5e22, 1.5e22, 1.5e22, 1.5e22, 1.5e22, 1.5e22)',
+        "15000000000000000000000|32d26d12e980b600000|15000000000000000000000|1.5e+22|15000000000000000000000|1.500000e+22",
+    ),
+    ('"${1.5e22}|${1.5e-7}"', "15000000000000000000000|0.00000015"),
+]
+
+
+GENERATED: list[tuple[str, Any]] = [
+    (e, a) for e, a in json.loads((Path(__file__).parent / "format_answers.json").read_text(encoding="utf-8"))
 ]
 
 
@@ -116,6 +127,12 @@ def test_format_gives_terraforms_answer(tmp_path: Path, expression: str, expecte
     assert value == expected
 
 
+def test_generated_cases_give_terraforms_answers(tmp_path: Path) -> None:
+    got = _values(tmp_path, [e for e, _ in GENERATED])
+    wrong = [(e, want, value) for (e, want), value in zip(GENERATED, got, strict=True) if value != want]
+    assert wrong == []
+
+
 def test_the_zero_flag_pads_a_for_each_key_as_terraform(tmp_path: Path) -> None:
     """A key built with `%02s` names a different resource instance when padded with spaces."""
     (tmp_path / "main.tf").write_text(
@@ -131,10 +148,11 @@ def test_the_zero_flag_pads_a_for_each_key_as_terraform(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
-def test_recorded_answers_still_hold(tmp_path: Path) -> None:
+@pytest.mark.parametrize("table", [ANSWERS, GENERATED], ids=["answers", "generated"])
+def test_recorded_answers_still_hold(tmp_path: Path, table: list[tuple[str, Any]]) -> None:
     run = subprocess.run(
         ["terraform", "console"],
-        input="jsonencode([" + ", ".join(e for e, _ in ANSWERS) + "])\n",
+        input="jsonencode([" + ", ".join(e for e, _ in table) + "])\n",
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -143,4 +161,4 @@ def test_recorded_answers_still_hold(tmp_path: Path) -> None:
         check=False,
     )
     values = json.loads(json.loads(run.stdout.strip().splitlines()[-1]))
-    assert values == [expected for _, expected in ANSWERS]
+    assert values == [expected for _, expected in table]

@@ -118,9 +118,9 @@ def number_text(number: int | float) -> str:
     """Terraform's number-to-string conversion: every digit, never an exponent (1e21, 1e-07 spelt out)."""
     if isinstance(number, int):
         return str(number)
-    if number.is_integer():
-        return str(int(number))
-    return format(Decimal(repr(number)), "f")
+    # The shortest decimal naming the float: the literal as written (cty keeps 1.5e300 as 15 and zeros), and
+    # what Terraform prints for a float64 result (`${pow(2, 60)}` is 1152921504606847000).
+    return format(Decimal(repr(number)).normalize(), "f")
 
 
 def jsonencode_text(value: Any) -> str:

@@ -38,6 +38,8 @@ def _exact(number: int | float) -> Fraction:
     """The value cty holds for a number: integers exactly, a decimal rounded to 512 bits (nearest even)."""
     if isinstance(number, int):
         return Fraction(number)
+    if number.is_integer() and abs(number) < 1e21:
+        return Fraction(int(number))  # exact, as Go reads a float64 result (%d of pow(2, 60))
     value = Fraction(repr(number))  # the shortest decimal naming the float: the literal as written
     if value == 0:
         return value
@@ -127,10 +129,10 @@ def _float_body(verb: str, precision: str | None, number: int | float) -> str:
 def _integer(flags: str, width: int | None, precision: str | None, verb: str, arg: Any) -> str:
     """Go's big.Int Format: sign, `#` prefix, precision as minimum digits; width pads with spaces on the
     right under `-`, else with zeros under `0` when no precision is given, else with spaces on the left."""
-    number = as_number(arg)
-    if isinstance(number, float) and not number.is_integer():
+    value = _exact(as_number(arg))
+    if value.denominator != 1:
         raise FunctionError("an integer is required")
-    n = int(number)
+    n = value.numerator
     digits = {"d": str(abs(n)), "b": f"{abs(n):b}", "o": f"{abs(n):o}", "x": f"{abs(n):x}", "X": f"{abs(n):X}"}[verb]
     if precision is not None and n == 0 and int(precision or 0) == 0:
         return ""  # Go prints nothing at all, not even padding, for zero at precision 0
