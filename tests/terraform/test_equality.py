@@ -4,8 +4,9 @@ expressions: `terraform_data.u.id` and `.v.id` are known only after apply, and a
 when terraform is installed (terraform_data is built in: no provider download).
 
 Where emailiac's answer is unknown but Terraform's is known (`TERRAFORM_ONLY`), Terraform used what emailiac
-does not track: the type of an unknown (a string is never equal to a number) or a provider's promise that an
-attribute is never null. Unknown is then the honest answer, never a wrong one.
+does not track: the type of an unknown (a string is never equal to a number), a provider's promise that an
+attribute is never null, or a set holding an unknown element (emailiac keeps no such set). Unknown is then
+the honest answer, never a wrong one.
 """
 
 from __future__ import annotations
@@ -50,12 +51,14 @@ ANSWERS: list[tuple[str, str, Any]] = [
     ("maybe_null_in_list_ne_null", "[local.maybe_null] != null", True),
     ("maybe_null_ne_null", "local.maybe_null != null", UNKNOWN),
     ("length_of_list", "length([local.u])", 1),
+    ("sets_with_unknown", 'toset([local.u, "a"]) == toset(["b"])', UNKNOWN),
     # Terraform knows these from types and provider refinements emailiac does not track.
     ("id_eq_null", "local.u == null", False),
     ("id_eq_number", "local.u == 5", False),
     ("string_vs_tuple", 'local.maybe_null == ["x"]', False),
+    ("set_with_unknown_ne_null", "toset([local.u]) != null", True),
 ]
-TERRAFORM_ONLY = {"id_eq_null", "id_eq_number", "string_vs_tuple"}
+TERRAFORM_ONLY = {"id_eq_null", "id_eq_number", "string_vs_tuple", "set_with_unknown_ne_null"}
 
 _CONFIG = """resource "terraform_data" "u" {}
 resource "terraform_data" "v" {}
@@ -103,6 +106,10 @@ KNOWN_ANSWERS: list[tuple[str, bool]] = [
     ("[null] == [null]", True),
     ("{} == []", False),
     ('1 == "1"', False),
+    ('toset(["a", "b"]) == toset(["b", "a"])', True),
+    ('toset(["a"]) == ["a"]', False),
+    ('toset([1]) == toset(["1"])', False),
+    ('toset([["a"]]) == toset([["a"]])', True),
 ]
 
 

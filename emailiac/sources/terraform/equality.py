@@ -1,12 +1,12 @@
 """`==` and `!=` as cty's `Value.Equals` decides them.
 
 cty asks whether each operand itself is known, not everything inside it: a known list holding an unknown
-element is a known list, so `[<unknown>] != null` is true at plan time. Containers are compared in order
-and the first element pair that decides wins: an unknown pair makes the result unknown, an unequal one makes
-it false. Values whose types already differ (lengths of tuples, attributes of objects, a number against a
-string) are unequal whatever the unknowns hold. An unknown alone equals nothing for certain, with one
-refinement Terraform makes: a string template with unknown parts is a string that is never null and starts
-with its known leading text.
+element is a known list, so `[<unknown>] != null` is true at plan time. Lists, tuples and objects are compared
+in order and the first element pair that decides wins: an unknown pair makes the result unknown, an unequal
+one makes it false. Values whose types already differ (lengths of tuples, attributes of objects, a number
+against a string, a set against a list) are unequal whatever the unknowns hold; two sets with an unknown
+element are neither. An unknown alone equals nothing for certain, with one refinement Terraform makes: a
+string template with unknown parts is a string that is never null and starts with its known leading text.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from emailiac.model import Unknown
+from emailiac.model import Unknown, is_known
+from emailiac.sources.terraform.fn_collections import TfSet
 from emailiac.sources.terraform.unknowns import merge_unknown
 
 __all__ = ["equals"]
@@ -37,6 +38,11 @@ def _types_differ(a: Any, b: Any) -> bool:
     """True when the values' Terraform types certainly differ (an unknown or a null could be any type)."""
     if a is None or b is None or isinstance(a, Unknown) or isinstance(b, Unknown):
         return False
+    if isinstance(a, TfSet) or isinstance(b, TfSet):
+        if not (isinstance(a, TfSet) and isinstance(b, TfSet)):
+            return True  # a set is never equal to a list or tuple
+        kinds = [next((_kind(v) for v in s if _kind(v) is not None), None) for s in (a, b)]
+        return None not in kinds and kinds[0] != kinds[1]  # set(string) against set(number)
     if isinstance(a, list) and isinstance(b, list):
         return len(a) != len(b) or any(_types_differ(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, Mapping) and isinstance(b, Mapping):
@@ -71,6 +77,11 @@ def equals(a: Any, b: Any) -> bool | Unknown:
         return a is None and b is None
     if _types_differ(a, b):
         return False
+    if isinstance(a, TfSet) and isinstance(b, TfSet):
+        # cty makes any unknown element leave two sets' equality open, whatever the other elements are.
+        if not is_known(a) or not is_known(b):
+            return merge_unknown(a, b)
+        return len(a) == len(b) and all(any(equals(x, y) is True for y in b) for x in a)
     if isinstance(a, list) and isinstance(b, list):
         for x, y in zip(a, b, strict=True):
             same = equals(x, y)
