@@ -128,6 +128,27 @@ def test_a_local_file_data_source_is_read_like_file(tmp_path: Path) -> None:
     assert body.get("gone") == "fallback"
 
 
+def test_a_null_default_under_nullable_false_is_terraforms_error(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": (
+                'variable "rua" {\n  type     = string\n  default  = null\n  nullable = false\n}\n'
+                'variable "p" {\n  default  = "reject"\n  nullable = false\n}\n'
+                'variable "q" {\n  default = null\n}\n'
+            ),
+        },
+    )
+    load = load_terraform([tmp_path], env={})
+    assert [(e.file, e.line, e.message) for e in load.errors] == [
+        (
+            str(tmp_path / "main.tf"),
+            3,
+            "invalid default value for variable: a null default is not valid when nullable = false",
+        )
+    ]
+
+
 def test_typed_environment_values_are_parsed(tmp_path: Path) -> None:
     write(
         tmp_path,

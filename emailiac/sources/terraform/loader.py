@@ -27,7 +27,7 @@ from emailiac.sources.terraform.readlog import dir_digest
 from emailiac.sources.terraform.resource import Body, TfResource
 from emailiac.sources.terraform.rootcache import RootCache
 from emailiac.sources.terraform.roots import discover_roots, is_tf_name, kind_of, listing_errors, tf_files
-from emailiac.sources.terraform.variables import bind_variables, collect_root_values
+from emailiac.sources.terraform.variables import bind_variables, collect_root_values, declaration_errors
 
 __all__ = [
     "Loader",
@@ -140,6 +140,7 @@ class Loader:
             self.result.warnings.extend(parsed.warnings)
             if parsed.hcl is not None:
                 out.append(parsed.hcl)
+                self.result.errors.extend(declaration_errors(parsed.hcl))
             else:
                 unparsed.append(os.path.basename(parsed.path))
         return out, tuple(unparsed)

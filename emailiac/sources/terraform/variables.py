@@ -16,7 +16,7 @@ from typing import Any
 from emailiac.model import Unknown
 from emailiac.result import InputError
 from emailiac.sensitive import mark
-from emailiac.sources.terraform.ast import Block, Expr, Lit, Name
+from emailiac.sources.terraform.ast import Block, Expr, HclFile, Lit, Name
 from emailiac.sources.terraform.evaluate import evaluate, to_number
 from emailiac.sources.terraform.files import parse_file
 from emailiac.sources.terraform.hcl import HclSyntaxError, parse_expression
@@ -28,6 +28,7 @@ __all__ = [
     "bind_variables",
     "collect_root_values",
     "convert_to_type",
+    "declaration_errors",
     "declared_type",
 ]
 
@@ -159,6 +160,26 @@ def _strings(value: Any, into: set[str]) -> None:
     elif isinstance(value, dict):
         for item in value.values():
             _strings(item, into)
+
+
+def declaration_errors(hcl: HclFile) -> list[InputError]:
+    """Variable blocks Terraform rejects before it evaluates anything: a null default with `nullable = false`."""
+    out = []
+    for block in hcl.body.blocks:
+        if block.type != "variable":
+            continue
+        nullable, default = block.body.attribute("nullable"), block.body.attribute("default")
+        if (
+            nullable is not None
+            and isinstance(nullable.expr, Lit)
+            and nullable.expr.value is False
+            and default is not None
+            and isinstance(default.expr, Lit)
+            and default.expr.value is None
+        ):
+            message = "invalid default value for variable: a null default is not valid when nullable = false"
+            out.append(InputError(message, hcl.path, default.pos.line))
+    return out
 
 
 def bind_variables(variables: Mapping[str, Block], given: Mapping[str, Any], secrets: set[str]) -> dict[str, Any]:
