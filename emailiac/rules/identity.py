@@ -208,7 +208,7 @@ def _check_policy_enforced(inventory: Inventory, baseline: Baseline) -> Iterable
         label = policy_label(policy)
         outcome = j.outcome
         if outcome is True:
-            yield passed(policy.prov, f"policy {label} is enabled and excludes only break-glass accounts")
+            yield passed(policy.prov, f"policy {label} is enabled and {_exclusions_judged(policy)}")
         elif isinstance(outcome, Unknown):
             yield not_assessed(policy.prov, outcome.reason)
         else:
@@ -226,6 +226,17 @@ def _check_policy_enforced(inventory: Inventory, baseline: Baseline) -> Iterable
                 policy=label,
                 problems=list(j.problems),
             )
+
+
+def _exclusions_judged(policy: ConditionalAccessPolicy) -> str:
+    """What an MFA004 pass vouches for: the users, groups and guests it excludes, never the roles (MFA001 and
+    MFA002 judge those where they matter), which the message then names so that it does not claim more."""
+    said = "excludes no users, groups or guests beyond the break-glass accounts"
+    roles = policy.exclude_roles
+    if isinstance(roles, Unknown) or not roles:
+        return said
+    count = f"{len(roles)} role{'s' if len(roles) > 1 else ''}"
+    return f"{said} (it also excludes {count}, which MFA004 does not judge)"
 
 
 def _exclusion_hint(exclusions: list[str]) -> str:

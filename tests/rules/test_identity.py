@@ -354,8 +354,8 @@ BG_UPN = "breakglass@contoso.example"
     ("excluded", "listed", "status", "message"),
     [
         # Same form on both sides: compared.
-        ((BREAK_GLASS,), (BREAK_GLASS,), Status.PASS, "excludes only break-glass accounts"),
-        ((BG_UPN.upper(),), (BG_UPN,), Status.PASS, "excludes only break-glass accounts"),
+        ((BREAK_GLASS,), (BREAK_GLASS,), Status.PASS, "excludes no users, groups or guests beyond the break-glass"),
+        ((BG_UPN.upper(),), (BG_UPN,), Status.PASS, "excludes no users, groups or guests beyond the break-glass"),
         (("ops@contoso.example",), (BG_UPN,), Status.FAIL, "excludes user ops@contoso.example which is not on"),
         (("1a2b3c4d-0000-4000-8000-000000000001",), (BREAK_GLASS,), Status.FAIL, "which is not on the break-glass"),
         # An object ID against a list of names (or the reverse) may be the same account: not assessed.
@@ -389,7 +389,17 @@ def test_an_exclusion_known_only_after_apply_leaves_mfa001_and_mfa004_open() -> 
 
 
 def test_mfa004_role_exclusions_are_not_its_business() -> None:
-    assert one(run("MFA004", [policy(exclude_roles=(GA,))])).status is Status.PASS
+    # The pass says what it vouches for: it does not claim the excluded role is a break-glass account.
+    v = one(run("MFA004", [policy(exclude_roles=(GA,))]))
+    assert v.status is Status.PASS
+    assert v.message == (
+        "policy 'Require MFA' is enabled and excludes no users, groups or guests beyond the break-glass accounts "
+        "(it also excludes 1 role, which MFA004 does not judge)"
+    )
+    v = one(run("MFA004", [policy()]))
+    assert v.message == (
+        "policy 'Require MFA' is enabled and excludes no users, groups or guests beyond the break-glass accounts"
+    )
 
 
 # ---------------------------------------------------------------- MFA005
