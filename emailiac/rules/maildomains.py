@@ -101,6 +101,13 @@ def patterns_may_meet(first: str | None, second: str | None) -> bool:
     if first is None or second is None:
         return True
     a, b = first.lower(), second.lower()
+    # The known starts and ends settle most pairs at once (`_dmarc.*.example.org`, `_dmarc.*.example.net`).
+    head_a, head_b = a.split("*", 1)[0], b.split("*", 1)[0]
+    tail_a, tail_b = a.rsplit("*", 1)[-1], b.rsplit("*", 1)[-1]
+    if not (head_a.startswith(head_b) or head_b.startswith(head_a)):
+        return False
+    if not (tail_a.endswith(tail_b) or tail_b.endswith(tail_a)):
+        return False
     # Walk both patterns at once: a `*` may stand for nothing, or take the other side's next character.
     seen: set[tuple[int, int]] = set()
     todo = [(0, 0)]
