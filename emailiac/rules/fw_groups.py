@@ -10,8 +10,9 @@ them apart (`*-web-nsg` is never `*-app-nsg`), or they belong to different provi
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from emailiac.model import FirewallRule
 
@@ -22,9 +23,12 @@ _PROVIDER = re.compile(r"(?:^|\.)([a-z][a-z0-9]*)_[a-z0-9_]*\.")
 
 def _provider(rule: FirewallRule) -> str:
     """`aws`, `azurerm`, `google`, `hcloud`: groups of two providers are never one."""
-    if rule.prov.source != "terraform":
-        return rule.prov.source
-    found = _PROVIDER.findall(rule.prov.address)
+    return rule.prov.source if rule.prov.source != "terraform" else _provider_of(rule.prov.address)
+
+
+@functools.lru_cache(maxsize=8192)
+def _provider_of(address: str) -> str:
+    found = _PROVIDER.findall(address)
     return found[-1] if found else ""
 
 
@@ -74,9 +78,10 @@ class GroupIndex:
             return []
         return self._known.get(rule.group, [])
 
-    def maybe(self, rule: FirewallRule) -> list[FirewallRule]:
-        """The rules that may share the rule's group, and are not known to."""
+    def maybe(self, rule: FirewallRule, wanted: Callable[[FirewallRule], bool]) -> list[FirewallRule]:
+        """The `wanted` rules that may share the rule's group, and are not known to (`wanted`, a cheap test,
+        goes first: large trees hold many rules)."""
         if not rule.group and rule.group_unknown is None:
             return []
         pool = self._unknown if rule.group_unknown is None else self._all
-        return [o for o in pool if o is not rule and shares_group(rule, o) is None]
+        return [o for o in pool if o is not rule and wanted(o) and shares_group(rule, o) is None]

@@ -28,7 +28,7 @@ from emailiac.rules.ports import (
     ranges_text,
     subtract,
 )
-from emailiac.rules.world import rule_name, world_cover
+from emailiac.rules.world import reaches_internet, rule_name, world_cover
 
 __all__ = ["FIREWALL_REFERENCES", "NET001", "NET002", "NET003", "NET005", "firewall_gaps", "protocol_of"]
 
@@ -108,11 +108,21 @@ def _world_perhaps(
 ) -> str | None:
     """Why the rule is not known to stay off the world: with rules that may be of its group (their group or
     its own is not known) its sources would cover the whole internet. None when no such rules would."""
-    maybe = groups.maybe(rule)
     opened = opened_ranges(rule)
-    if not maybe or isinstance(opened, Unknown):
+    selected = () if isinstance(opened, Unknown) else select_ports(opened)
+    if not selected or not reaches_internet(rule):
+        return None  # nothing to add to: the search for rules that may share its group is skipped
+
+    def shares_ports(other: FirewallRule) -> bool:
+        ranges = opened_ranges(other)
+        return not isinstance(ranges, Unknown) and any(
+            lo <= s_hi and s_lo <= hi for lo, hi in ranges for s_lo, s_hi in selected
+        )
+
+    maybe = groups.maybe(rule, shares_ports)
+    if not maybe:
         return None
-    cover = world_cover(rule, select_ports(opened), [*groups.same(rule), *maybe])
+    cover = world_cover(rule, selected, [*groups.same(rule), *maybe])
     if cover is None:
         return None
     with_peers = f"with {', '.join(cover.peers)} it would open {ranges_text(cover.ports)} ({protocol_of(rule)})"

@@ -20,7 +20,7 @@ from emailiac.model import FirewallRule, Unknown
 from emailiac.rules.exposure import is_judged, opened_ranges
 from emailiac.rules.ports import PortRanges, parse_network
 
-__all__ = ["WorldCover", "covers_internet", "rule_name", "world_cover"]
+__all__ = ["WorldCover", "covers_internet", "reaches_internet", "rule_name", "world_cover"]
 
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Interval = tuple[int, int]
@@ -96,10 +96,19 @@ def _reaches_internet(net: _Network) -> bool:
 
 
 def _networks(rule: FirewallRule) -> list[_Network]:
-    if isinstance(rule.sources, Unknown):
-        return []
-    nets = (parse_network(s) for s in rule.sources if isinstance(s, str))
-    return [n for n in nets if n is not None and _reaches_internet(n)]
+    return [] if isinstance(rule.sources, Unknown) else list(_public_networks(rule.sources))
+
+
+@functools.lru_cache(maxsize=16384)
+def _public_networks(sources: tuple[str | Unknown, ...]) -> tuple[_Network, ...]:
+    """The sources that reach some public address. Cached: each rule is weighed against many peers."""
+    nets = (parse_network(s) for s in sources if isinstance(s, str))
+    return tuple(n for n in nets if n is not None and _reaches_internet(n))
+
+
+def reaches_internet(rule: FirewallRule) -> bool:
+    """Whether some known source of the rule holds a public address."""
+    return bool(_networks(rule))
 
 
 def rule_name(rule: FirewallRule) -> str:
