@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from emailiac.model import FirewallRule, Unknown
 from emailiac.rules.ports import PORTLESS, PortRanges, invalid_address
 
-__all__ = ["Exposure", "exposure", "is_judged", "label", "opened_ranges"]
+__all__ = ["Exposure", "exposure", "is_judged", "label", "opened_ranges", "protocol_of"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ def is_judged(rule: FirewallRule) -> bool:
     """Exposure rules judge inbound allows only: egress opens nothing to callers, and a deny is judged
     on its own (priorities between allow and deny rules are not weighed)."""
     return rule.direction == "ingress" and rule.action == "allow"
+
+
+def protocol_of(rule: FirewallRule) -> str:
+    return rule.protocol if isinstance(rule.protocol, str) else "?"
 
 
 def opened_ranges(rule: FirewallRule) -> PortRanges | Unknown:

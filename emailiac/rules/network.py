@@ -15,7 +15,7 @@ from emailiac.baseline import Baseline
 from emailiac.model import FirewallRule, Inventory, Unknown
 from emailiac.result import Severity
 from emailiac.rules.base import Rule, Verdict, fail, not_assessed, passed
-from emailiac.rules.exposure import Exposure, exposure, is_judged, label, opened_ranges
+from emailiac.rules.exposure import Exposure, exposure, is_judged, label, opened_ranges, protocol_of
 from emailiac.rules.fw_groups import GroupIndex
 from emailiac.rules.gaps import gap_verdicts
 from emailiac.rules.ports import (
@@ -28,7 +28,7 @@ from emailiac.rules.ports import (
     ranges_text,
     subtract,
 )
-from emailiac.rules.world import reaches_internet, rule_name, world_cover
+from emailiac.rules.together import world_perhaps, world_together
 
 __all__ = ["FIREWALL_REFERENCES", "NET001", "NET002", "NET003", "NET005", "firewall_gaps", "protocol_of"]
 
@@ -44,10 +44,6 @@ FIREWALL_REFERENCES = (
 
 def _single_ports(wanted: tuple[int, ...]) -> Callable[[PortRanges], PortRanges]:
     return lambda opened: tuple((p, p) for p in ports_in(opened, wanted))
-
-
-def protocol_of(rule: FirewallRule) -> str:
-    return rule.protocol if isinstance(rule.protocol, str) else "?"
 
 
 def _ports_phrase(rule: FirewallRule, ports: PortRanges) -> str:
@@ -81,59 +77,14 @@ def _judge_exposures(
         found = exposure(rule, select_ports, is_source)
         undecided = None
         if not found.open and is_source is is_world:
-            found = _world_together(rule, select_ports, groups.same(rule)) or found
-            undecided = None if found.open else _world_perhaps(rule, select_ports, groups)
+            found = world_together(rule, select_ports, groups.same(rule)) or found
+            undecided = None if found.open else world_perhaps(rule, select_ports, groups)
         if found.open:
             yield on_open(rule, found)
         elif found.closed and undecided is None:
             yield passed(rule.prov, f"{label(rule)} {closed_text}", evidence=rule.rule_key)
         else:
             yield not_assessed(rule.prov, f"{label(rule)}: {found.unknown or undecided}", evidence=rule.rule_key)
-
-
-def _world_together(
-    rule: FirewallRule, select_ports: Callable[[PortRanges], PortRanges], group: list[FirewallRule]
-) -> Exposure | None:
-    """The exposure of ranges that are the world only together (0.0.0.0/1 + 128.0.0.0/1, or spread over
-    the rules of one group, `group`)."""
-    opened = opened_ranges(rule)
-    if isinstance(opened, Unknown):
-        return None
-    cover = world_cover(rule, select_ports(opened), group)
-    return None if cover is None else Exposure(cover.ports, cover.sources, covering=cover.phrase)
-
-
-def _world_perhaps(
-    rule: FirewallRule, select_ports: Callable[[PortRanges], PortRanges], groups: GroupIndex
-) -> str | None:
-    """Why the rule is not known to stay off the world: with rules that may be of its group (their group or
-    its own is not known) its sources would cover the whole internet. None when no such rules would."""
-    opened = opened_ranges(rule)
-    selected = () if isinstance(opened, Unknown) else select_ports(opened)
-    if not selected or not reaches_internet(rule):
-        return None  # nothing to add to: the search for rules that may share its group is skipped
-
-    def shares_ports(other: FirewallRule) -> bool:
-        ranges = opened_ranges(other)
-        return not isinstance(ranges, Unknown) and any(
-            lo <= s_hi and s_lo <= hi for lo, hi in ranges for s_lo, s_hi in selected
-        )
-
-    maybe = groups.maybe(rule, shares_ports)
-    if not maybe:
-        return None
-    cover = world_cover(rule, selected, [*groups.same(rule), *maybe])
-    if cover is None:
-        return None
-    with_peers = f"with {', '.join(cover.peers)} it would open {ranges_text(cover.ports)} ({protocol_of(rule)})"
-    if rule.group_unknown is not None:
-        return f"its group is not known ({rule.group_unknown.reason}), and {with_peers} to the whole internet"
-    peer = next(p for p in maybe if any(used.startswith(f"{rule_name(p)} (") for used in cover.peers))
-    assert peer.group_unknown is not None  # a rule of a known group is never only "may be"
-    return (
-        f"the group of {rule_name(peer)} is not known ({peer.group_unknown.reason}) and may be this rule's; "
-        f"{with_peers} to the whole internet"
-    )
 
 
 def _evidence(rule: FirewallRule, ports: PortRanges, sources: tuple[str, ...]) -> str:
