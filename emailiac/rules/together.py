@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from emailiac.model import FirewallRule, Unknown
+from emailiac.model import FirewallRule, Unknown, is_known
 from emailiac.rules.exposure import Exposure, is_judged, opened_ranges, protocol_of
 from emailiac.rules.fw_groups import GroupIndex
 from emailiac.rules.ports import PortRanges, ranges_text
@@ -67,8 +67,12 @@ def world_perhaps(
 def _unsettled_peer(rule: FirewallRule, selected: PortRanges, groups: GroupIndex) -> str | None:
     """A rule of the group (or that may be) whose sources, ports or protocol are not known, and which may
     therefore complete the rule's public sources to the whole internet on the selected ports."""
-    for other in [*groups.same(rule), *groups.maybe(rule, lambda o: True)]:
-        if other is rule or not is_judged(other):
+
+    def unsettled(other: FirewallRule) -> bool:
+        return not is_known(other.sources) or isinstance(other.protocol, Unknown) or isinstance(other.ports, Unknown)
+
+    for other in [*groups.same(rule), *groups.maybe(rule, unsettled)]:
+        if other is rule or not is_judged(other) or not unsettled(other):
             continue
         protocol, ranges, sources = other.protocol, opened_ranges(other), other.sources
         if isinstance(protocol, str) and protocol not in (rule.protocol, "all") and rule.protocol != "all":
