@@ -112,7 +112,7 @@ def test_a_local_file_data_source_is_read_like_file(tmp_path: Path) -> None:
                 "  b64    = data.local_file.p.content_base64\n"
                 "  sha256 = data.local_file.p.content_base64sha256\n"
                 "  out    = data.local_file.out.content\n"
-                "  gone   = try(data.local_file.gone.content, \"fallback\")\n"
+                '  gone   = try(data.local_file.gone.content, "fallback")\n'
                 "}\n"
             ),
         },
