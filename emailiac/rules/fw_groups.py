@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from emailiac.model import FirewallRule
+from emailiac.rules.maildomains import patterns_may_meet
 
 __all__ = ["GroupIndex", "shares_group"]
 
@@ -32,19 +33,6 @@ def _provider_of(address: str) -> str:
     return found[-1] if found else ""
 
 
-def _may_be_equal(a: str | None, b: str | None) -> bool:
-    """Whether two partly known names (`*` for each unknown part; None: nothing known) may be one string:
-    their known starts and ends must agree (compared case-insensitively: Azure names ignore case)."""
-    if a is None or b is None:
-        return True
-    a, b = a.lower(), b.lower()
-    head_a, head_b = a.split("*", 1)[0], b.split("*", 1)[0]
-    tail_a, tail_b = a.rsplit("*", 1)[-1], b.rsplit("*", 1)[-1]
-    return (head_a.startswith(head_b) or head_b.startswith(head_a)) and (
-        tail_a.endswith(tail_b) or tail_b.endswith(tail_a)
-    )
-
-
 def shares_group(rule: FirewallRule, other: FirewallRule) -> bool | None:
     """True when the two rules are known to be of one group, False when known not to be, None when that is
     not known."""
@@ -53,7 +41,7 @@ def shares_group(rule: FirewallRule, other: FirewallRule) -> bool | None:
     first, second = rule.group_unknown, other.group_unknown
     if first is None and second is None:
         return bool(rule.group) and rule.group == other.group
-    if first is not None and second is not None and not _may_be_equal(first.pattern, second.pattern):
+    if first is not None and second is not None and not patterns_may_meet(first.pattern, second.pattern):
         return False
     return None
 
