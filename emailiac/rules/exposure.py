@@ -44,6 +44,12 @@ def protocol_of(rule: FirewallRule) -> str:
     return rule.protocol if isinstance(rule.protocol, str) else "?"
 
 
+def protocols_overlap(first: str | Unknown, second: str | Unknown) -> bool:
+    """Whether traffic of one protocol is known to match both (`all` matches every protocol; an unknown
+    protocol matches only `all`)."""
+    return first == second or "all" in (first, second)
+
+
 def opened_ranges(rule: FirewallRule) -> PortRanges | Unknown:
     """The ports the rule opens; none for port-less protocols. A rule of every protocol opens the ports it
     names (Azure `*` on `110`); sources give AWS `-1` and port-less GCP `all` every port."""

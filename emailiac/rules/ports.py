@@ -91,6 +91,11 @@ def is_broad_private(source: str, max_prefix: int) -> bool:
     return any(net.version == p.version and net.overlaps(p) for p in _PRIVATE)
 
 
+def ranges_overlap(first: PortRanges, second: PortRanges) -> bool:
+    """Whether some port lies in both."""
+    return any(lo <= s_hi and s_lo <= hi for lo, hi in first for s_lo, s_hi in second)
+
+
 def ports_in(ranges: PortRanges, ports: Iterable[int]) -> list[int]:
     """The given ports that fall inside the ranges, sorted."""
     return sorted({p for p in ports if any(lo <= p <= hi for lo, hi in ranges)})

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from emailiac.model import FirewallRule, Unknown, is_known
-from emailiac.rules.exposure import Exposure, is_judged, opened_ranges, protocol_of
+from emailiac.rules.exposure import Exposure, is_judged, opened_ranges, protocol_of, protocols_overlap
 from emailiac.rules.fw_groups import GroupIndex
-from emailiac.rules.ports import PortRanges, ranges_text
+from emailiac.rules.ports import PortRanges, ranges_overlap, ranges_text
 from emailiac.rules.world import reaches_internet, rule_name, world_cover
 
 __all__ = ["world_perhaps", "world_together"]
@@ -40,9 +40,7 @@ def world_perhaps(
 
     def shares_ports(other: FirewallRule) -> bool:
         ranges = opened_ranges(other)
-        return not isinstance(ranges, Unknown) and any(
-            lo <= s_hi and s_lo <= hi for lo, hi in ranges for s_lo, s_hi in selected
-        )
+        return not isinstance(ranges, Unknown) and ranges_overlap(ranges, selected)
 
     unsettled = _unsettled_peer(rule, selected, groups)
     if unsettled is not None:
@@ -75,11 +73,9 @@ def _unsettled_peer(rule: FirewallRule, selected: PortRanges, groups: GroupIndex
         if other is rule or not is_judged(other) or not unsettled(other):
             continue
         protocol, ranges, sources = other.protocol, opened_ranges(other), other.sources
-        if isinstance(protocol, str) and protocol not in (rule.protocol, "all") and rule.protocol != "all":
+        if isinstance(protocol, str) and not protocols_overlap(protocol, rule.protocol):
             continue
-        if not isinstance(ranges, Unknown) and not any(
-            lo <= s_hi and s_lo <= hi for lo, hi in ranges for s_lo, s_hi in selected
-        ):
+        if not isinstance(ranges, Unknown) and not ranges_overlap(ranges, selected):
             continue
         listed = (sources,) if isinstance(sources, Unknown) else sources
         parts = [("protocol is", protocol), ("ports are", ranges), *(("sources are", u) for u in listed)]

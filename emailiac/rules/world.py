@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from emailiac.model import FirewallRule, Unknown
-from emailiac.rules.exposure import is_judged, opened_ranges
+from emailiac.rules.exposure import is_judged, opened_ranges, protocols_overlap
 from emailiac.rules.ports import PortRanges, parse_network
 
 __all__ = ["WorldCover", "covers_internet", "reaches_internet", "rule_name", "world_cover"]
@@ -144,7 +144,7 @@ def _peers(rule: FirewallRule, rules: Sequence[FirewallRule]) -> list[FirewallRu
         if other is not rule
         and is_judged(other)
         and isinstance(other.protocol, str)
-        and (other.protocol == protocol or "all" in (other.protocol, protocol))
+        and protocols_overlap(other.protocol, protocol)
         and not isinstance(opened_ranges(other), Unknown)
     ]
 
