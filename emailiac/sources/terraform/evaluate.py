@@ -35,7 +35,7 @@ from emailiac.sources.terraform.ast import (
 )
 from emailiac.sources.terraform.equality import equals
 from emailiac.sources.terraform.fn_base import BudgetExceeded, EvalContext, NotEvaluated, number_text
-from emailiac.sources.terraform.fn_collections import TfSet
+from emailiac.sources.terraform.fn_collections import keyed_items
 from emailiac.sources.terraform.functions import EVALUATOR_FUNCTIONS, FUNCTIONS, FunctionError, PartialJson
 from emailiac.sources.terraform.template_eval import render_directives, template_file_value
 from emailiac.sources.terraform.unknowns import EvalError, merge_unknown, unknowns_in
@@ -385,13 +385,8 @@ class _Evaluator:
         coll = self.ev(expr.collection)
         if isinstance(coll, Unknown):
             return coll
-        if isinstance(coll, Mapping):
-            pairs = sorted(coll.items())  # Terraform iterates maps and objects in lexical key order
-        elif isinstance(coll, TfSet):
-            pairs = [(value, value) for value in coll]  # a set's elements are their own keys
-        elif isinstance(coll, list):
-            pairs = list(enumerate(coll))
-        else:
+        pairs = keyed_items(coll)
+        if pairs is None:
             return EvalError("for expression over a value that is not a collection")
         results: list[Any] = []
         obj: dict[str, Any] = {}

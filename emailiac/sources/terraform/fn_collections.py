@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from emailiac.model import Unknown, is_known
@@ -21,12 +22,24 @@ from emailiac.sources.terraform.fn_base import (
     check_size,
 )
 
-__all__ = ["COLLECTION_FUNCTIONS", "TfSet", "set_of"]
+__all__ = ["COLLECTION_FUNCTIONS", "TfSet", "keyed_items", "set_of"]
 
 
 class TfSet(list[Any]):
     """A set: a list to everything that reads it, but each element is its own key, as `for k, v in` and dynamic
     blocks see it (a list's key is the index)."""
+
+
+def keyed_items(collection: Any) -> list[tuple[Any, Any]] | None:
+    """(key, element) pairs as `for k, v in` and dynamic blocks see them: a map's or object's in lexical key
+    order, a set's elements as their own keys, a list's or tuple's indexes; None for what is no collection."""
+    if isinstance(collection, Mapping):
+        return sorted(collection.items())
+    if isinstance(collection, TfSet):
+        return [(value, value) for value in collection]
+    if isinstance(collection, list):
+        return list(enumerate(collection))
+    return None
 
 
 def set_of(items: list[Any]) -> TfSet:

@@ -18,7 +18,7 @@ from emailiac.sensitive import mark
 from emailiac.sources.terraform.ast import Block, BodyAst, Expr, HclFile
 from emailiac.sources.terraform.evaluate import evaluate, path_value
 from emailiac.sources.terraform.fn_base import MAX_ITEMS, EvalContext
-from emailiac.sources.terraform.fn_collections import TfSet
+from emailiac.sources.terraform.fn_collections import keyed_items
 from emailiac.sources.terraform.local_data import local_file_attribute
 from emailiac.sources.terraform.resource import Body, Span, TfResource
 from emailiac.sources.terraform.unknowns import unknowns_in
@@ -418,14 +418,8 @@ class ModuleInstance:
         if isinstance(collection, Unknown):
             out.attrs[name] = Unknown(f"dynamic {name!r} blocks are not known ({collection.reason})", collection.refs)
             return
-        pairs: list[tuple[Any, Any]]
-        if isinstance(collection, Mapping):
-            pairs = sorted(collection.items())  # lexical key order, as Terraform
-        elif isinstance(collection, TfSet):
-            pairs = [(value, value) for value in collection]  # a set's elements are their own keys
-        elif isinstance(collection, list):
-            pairs = list(enumerate(collection))
-        else:
+        pairs = keyed_items(collection)
+        if pairs is None:
             out.attrs[name] = Unknown(f"dynamic {name!r}: for_each is not a collection")
             return
         for k, v in pairs:
