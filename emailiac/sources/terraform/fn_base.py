@@ -4,6 +4,8 @@ would raise, and the evaluation context (files the run may read, the work budget
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import unicodedata
@@ -29,6 +31,7 @@ __all__ = [
     "as_number",
     "as_str",
     "check_size",
+    "digest_text",
     "grapheme_clusters",
     "jsonencode_text",
     "number_text",
@@ -152,6 +155,13 @@ def grapheme_clusters(text: str) -> list[str]:
         else:
             clusters.append(ch)
     return clusters
+
+
+def digest_text(algorithm: str, encode: str, data: bytes) -> str:
+    """The `algorithm` digest of `data`, as hex (`encode` "hex") or base64: md5(), filesha256(), local_file's
+    checksums."""
+    raw = hashlib.new(algorithm, data, usedforsecurity=False).digest()
+    return raw.hex() if encode == "hex" else base64.b64encode(raw).decode()
 
 
 def as_str(value: Any) -> str:

@@ -9,7 +9,6 @@ while what was read is unchanged (see readlog.py).
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 import posixpath
 import re
@@ -25,6 +24,7 @@ from emailiac.sources.terraform.fn_base import (
     FunctionError,
     NotEvaluated,
     as_str,
+    digest_text,
 )
 from emailiac.sources.terraform.fn_collections import TfSet
 from emailiac.sources.terraform.readlog import content_digest, listing_digest
@@ -68,8 +68,7 @@ def _fileexists(ctx: EvalContext, path: Any) -> bool:
 
 def _hash_of(algorithm: str, encode: str) -> Any:
     def run(ctx: EvalContext, path: Any) -> str:
-        raw = hashlib.new(algorithm, read_bytes(ctx, path), usedforsecurity=False).digest()
-        return raw.hex() if encode == "hex" else base64.b64encode(raw).decode()
+        return digest_text(algorithm, encode, read_bytes(ctx, path))
 
     return run
 

@@ -10,7 +10,6 @@ import base64
 import binascii
 import codecs
 import csv
-import hashlib
 import io
 import json
 import re
@@ -29,6 +28,7 @@ from emailiac.sources.terraform.fn_base import (
     as_list,
     as_str,
     check_size,
+    digest_text,
     grapheme_clusters,
     jsonencode_text,
     s,
@@ -223,8 +223,7 @@ def _uuidv5(namespace: Any, name: Any) -> str:
 
 def _digest(name: str, encode: str) -> Any:
     def run(text: Any) -> str:
-        raw = hashlib.new(name, as_str(text).encode(), usedforsecurity=False).digest()
-        return raw.hex() if encode == "hex" else base64.b64encode(raw).decode()
+        return digest_text(name, encode, as_str(text).encode())
 
     return run
 

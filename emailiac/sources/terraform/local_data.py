@@ -9,23 +9,15 @@ then judged like any other. `local_sensitive_file` is left unknown: its text mus
 from __future__ import annotations
 
 import base64
-import hashlib
+import functools
 from collections.abc import Callable
 
 from emailiac.model import Unknown
-from emailiac.sources.terraform.evaluate import EvalError
-from emailiac.sources.terraform.fn_base import BudgetExceeded, EvalContext, FunctionError, NotEvaluated
+from emailiac.sources.terraform.fn_base import BudgetExceeded, EvalContext, FunctionError, NotEvaluated, digest_text
 from emailiac.sources.terraform.fn_files import read_bytes
+from emailiac.sources.terraform.unknowns import EvalError
 
 __all__ = ["local_file_attribute"]
-
-
-def _hex(name: str) -> Callable[[bytes], str]:
-    return lambda data: hashlib.new(name, data, usedforsecurity=False).hexdigest()
-
-
-def _b64(name: str) -> Callable[[bytes], str]:
-    return lambda data: base64.b64encode(hashlib.new(name, data, usedforsecurity=False).digest()).decode("ascii")
 
 
 # The read-only attributes the provider computes from the file's bytes.
@@ -33,13 +25,13 @@ _ATTRIBUTES: dict[str, Callable[[bytes], str]] = {
     # Invalid UTF-8 becomes the replacement character, as the provider documents (file() would fail).
     "content": lambda data: data.decode("utf-8", errors="replace"),
     "content_base64": lambda data: base64.b64encode(data).decode("ascii"),
-    "content_md5": _hex("md5"),
-    "content_sha1": _hex("sha1"),
-    "content_sha256": _hex("sha256"),
-    "content_sha512": _hex("sha512"),
-    "content_base64sha256": _b64("sha256"),
-    "content_base64sha512": _b64("sha512"),
-    "id": _hex("sha1"),
+    "content_md5": functools.partial(digest_text, "md5", "hex"),
+    "content_sha1": functools.partial(digest_text, "sha1", "hex"),
+    "content_sha256": functools.partial(digest_text, "sha256", "hex"),
+    "content_sha512": functools.partial(digest_text, "sha512", "hex"),
+    "content_base64sha256": functools.partial(digest_text, "sha256", "b64"),
+    "content_base64sha512": functools.partial(digest_text, "sha512", "b64"),
+    "id": functools.partial(digest_text, "sha1", "hex"),
 }
 
 
