@@ -22,6 +22,7 @@ import pytest
 
 from emailiac.model import Unknown
 from emailiac.sources.terraform.loader import load_terraform
+from tests.terraform.support import console_json
 
 UNKNOWN = "unknown"
 
@@ -163,14 +164,4 @@ def test_recorded_answers_still_hold(tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
 def test_recorded_known_answers_still_hold(tmp_path: Path) -> None:
     shown = [f"nonsensitive({e})" if "sensitive(" in e else e for e, _ in KNOWN_ANSWERS]
-    run = subprocess.run(
-        ["terraform", "console"],
-        input="jsonencode([" + ", ".join(shown) + "])\n",
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        env={**os.environ, "TF_CLI_CONFIG_FILE": os.devnull},
-        check=False,
-    )
-    assert json.loads(json.loads(run.stdout.strip().splitlines()[-1])) == [answer for _, answer in KNOWN_ANSWERS]
+    assert console_json(tmp_path, "[" + ", ".join(shown) + "]") == [answer for _, answer in KNOWN_ANSWERS]

@@ -9,15 +9,14 @@ both in one console call each when terraform is installed.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from emailiac.sources.terraform.loader import load_terraform
+from tests.terraform.support import console_json, evaluated
 
 ANSWERS: list[tuple[str, Any]] = [
     ('format("%semergency-access-%02s", "", 1)', "emergency-access-01"),
@@ -112,23 +111,14 @@ GENERATED: list[tuple[str, Any]] = [
 ]
 
 
-def _values(root: Path, expressions: list[str]) -> list[Any]:
-    attrs = "\n".join(f"  v{i} = {e}" for i, e in enumerate(expressions))
-    (root / "main.tf").write_text(f'resource "null_resource" "r" {{\n{attrs}\n}}\n', encoding="utf-8")
-    load = load_terraform([root], env={})
-    assert not load.errors, load.errors
-    body = load.resources[0].body
-    return [body.get(f"v{i}") for i in range(len(expressions))]
-
-
 @pytest.mark.parametrize(("expression", "expected"), ANSWERS, ids=[e for e, _ in ANSWERS])
 def test_format_gives_terraforms_answer(tmp_path: Path, expression: str, expected: Any) -> None:
-    [value] = _values(tmp_path, [expression])
+    [value] = evaluated(tmp_path, [expression])
     assert value == expected
 
 
 def test_generated_cases_give_terraforms_answers(tmp_path: Path) -> None:
-    got = _values(tmp_path, [e for e, _ in GENERATED])
+    got = evaluated(tmp_path, [e for e, _ in GENERATED])
     wrong = [(e, want, value) for (e, want), value in zip(GENERATED, got, strict=True) if value != want]
     assert wrong == []
 
@@ -150,15 +140,5 @@ def test_the_zero_flag_pads_a_for_each_key_as_terraform(tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
 @pytest.mark.parametrize("table", [ANSWERS, GENERATED], ids=["answers", "generated"])
 def test_recorded_answers_still_hold(tmp_path: Path, table: list[tuple[str, Any]]) -> None:
-    run = subprocess.run(
-        ["terraform", "console"],
-        input="jsonencode([" + ", ".join(e for e, _ in table) + "])\n",
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        env={**os.environ, "TF_CLI_CONFIG_FILE": os.devnull},
-        check=False,
-    )
-    values = json.loads(json.loads(run.stdout.strip().splitlines()[-1]))
+    values = console_json(tmp_path, "[" + ", ".join(e for e, _ in table) + "]")
     assert values == [expected for _, expected in table]

@@ -7,9 +7,7 @@ keeps the decoded JSON. `test_recorded_answers_still_hold` re-runs them when ter
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ import pytest
 from emailiac.model import Unknown
 from emailiac.sources.terraform.functions import EVALUATOR_FUNCTIONS, FUNCTIONS
 from emailiac.sources.terraform.loader import load_terraform
+from tests.terraform.support import console_json, evaluated
 
 _FILES = {
     "dmarc.txt": "v=DMARC1; p=none\n",
@@ -352,15 +351,6 @@ def _tree(root: Path) -> Path:
     return root
 
 
-def _values(root: Path, expressions: list[str]) -> list[Any]:
-    attrs = "\n".join(f"  v{i} = {e}" for i, e in enumerate(expressions))
-    (root / "main.tf").write_text(f'resource "null_resource" "r" {{\n{attrs}\n}}\n', encoding="utf-8")
-    load = load_terraform([root], env={})
-    assert not load.errors, load.errors
-    body = load.resources[0].body
-    return [body.get(f"v{i}") for i in range(len(expressions))]
-
-
 def test_every_terraform_function_is_implemented() -> None:
     missing = sorted(TERRAFORM_FUNCTIONS - set(FUNCTIONS) - EVALUATOR_FUNCTIONS)
     assert missing == [], f"Terraform functions emailiac does not know: {missing}"
@@ -369,7 +359,7 @@ def test_every_terraform_function_is_implemented() -> None:
 def test_functions_give_terraforms_answers(tmp_path: Path) -> None:
     root = _tree(tmp_path)
     expressions = [e for e, _ in ANSWERS]
-    got = _values(root, expressions)
+    got = evaluated(root, expressions)
     wrong = []
     for (expression, expected), value in zip(ANSWERS, got, strict=True):
         if isinstance(expected, str) and expected.startswith("/tmp/tfgen"):
@@ -397,7 +387,7 @@ def test_what_emailiac_cannot_know_is_unknown_never_a_fallback(tmp_path: Path, e
     root = tmp_path / "repo"
     root.mkdir()
     (root / "link.txt").symlink_to(tmp_path / "outside.txt")
-    [value] = _values(root, [expression])
+    [value] = evaluated(root, [expression])
     assert isinstance(value, Unknown), value
     assert reason in value.reason
 
@@ -417,18 +407,7 @@ def test_recorded_answers_still_hold(tmp_path: Path) -> None:
     root = _tree(tmp_path)
     sample = ANSWERS[:: max(1, len(ANSWERS) // 12)]
     for expression, expected in sample:
-        run = subprocess.run(
-            ["terraform", "console"],
-            input=f"jsonencode({expression})\n",
-            capture_output=True,
-            text=True,
-            cwd=root,
-            timeout=120,
-            env={**os.environ, "TF_CLI_CONFIG_FILE": os.devnull},
-            check=False,
-        )
-        line = run.stdout.strip().splitlines()[-1]
-        value = json.loads(json.loads(line))
+        value = console_json(root, expression)
         if isinstance(expected, str) and expected.startswith("/tmp/tfgen"):
             expected = expected.replace("/tmp/tfgen", str(root))
         assert value == expected, expression
